@@ -1,0 +1,18 @@
+"""Explorer widgets: thin shells over tested pure functions ("change it and watch").
+
+Each explorer builds its matplotlib figure once, then on every control change updates
+the artists in place and sends the new picture to an ``ipywidgets.Image``. Everything is
+reachable from Python, so tests (and curious students) can drive an explorer without a
+browser::
+
+    ex = gd_explorer()
+    ex.set(lr=0.2)              # same as moving the slider
+    ex.drawn()["path"]          # the points the figure now shows
+
+Lesson 00 uses :func:`parabola_explorer`, lesson 01 :func:`gd_explorer`.
+"""
+from .base import Explorer
+from .gd import gd_explorer, GDExplorer
+from .parabola import parabola_explorer, ParabolaExplorer
+
+__all__ = ["Explorer", "gd_explorer", "GDExplorer", "parabola_explorer", "ParabolaExplorer"]

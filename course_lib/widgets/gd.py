@@ -1,0 +1,90 @@
+"""Lesson 01's explorer: gradient descent on Rosenbrock, path and loss side by side."""
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from .. import functions, optim, plots, schedules
+from .base import Explorer
+
+XLIM, YLIM = (-2.0, 2.6), (-1.0, 4.0)
+
+
+class GDExplorer(Explorer):
+    """Learning rate (log slider), start point, number of steps and time-based decay on/off.
+
+    The left panel shows the path on the log-scaled contours of Rosenbrock with ``b``
+    (1 in lesson 01), the right panel the loss per step. ``drawn()`` returns what is shown.
+    """
+
+    def __init__(self, lr=0.1, x0=(2.0, 2.0), steps=100, decay=False, decay_rate=0.01, b=1.0):
+        self.b = b
+        self.decay_rate = decay_rate
+        slider = dict(continuous_update=True, style={"description_width": "initial"})
+        controls = {
+            "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.01,
+                                   description="learning rate", readout_format=".4f", **slider),
+            "steps": W.IntSlider(value=steps, min=1, max=500, description="steps", **slider),
+            "decay": W.Checkbox(value=decay, description=f"time-based decay (1 + {decay_rate} t)"),
+            "x1": W.FloatSlider(value=x0[0], min=XLIM[0], max=XLIM[1], step=0.05,
+                                description="start x1", **slider),
+            "x2": W.FloatSlider(value=x0[1], min=YLIM[0], max=YLIM[1], step=0.05,
+                                description="start x2", **slider),
+        }
+        super().__init__(controls)
+
+    def _loss(self, x):
+        return functions.rosenbrock(x, b=self.b)
+
+    def _grad(self, x):
+        return functions.rosenbrock_grad(x, b=self.b)
+
+    def _build(self):
+        self.ax_path, self.ax_loss = self.figure.subplots(1, 2, width_ratios=[1.1, 1])
+        plots.contour(self._loss, XLIM, YLIM, ax=self.ax_path, n=120, minimum=(1.0, 1.0))
+        self.line, self.start, self.end = plots.path(self.ax_path, np.zeros((1, 2)))
+        self.ax_path.set_title("path on the contours of the loss")
+        _, self.loss_line = plots.loss_curve([1.0], ax=self.ax_loss, color="tab:red")
+        self.ax_loss.set_title("loss per step")
+        self.ax_loss.grid(True, which="major", alpha=0.3)
+        self.dynamic_artists = [self.line, self.start, self.end]
+        self.dynamic_axes = [self.ax_loss]
+
+    def run(self) -> optim.GDResult:
+        """The run the figure shows, from the current control values (a pure computation)."""
+        v = self.values()
+        lr = schedules.time_decay(v["lr"], self.decay_rate) if v["decay"] else v["lr"]
+        return optim.gradient_descent(self._grad, (v["x1"], v["x2"]), lr, v["steps"],
+                                      loss_fn=self._loss, verbose=False)
+
+    def _redraw(self) -> str:
+        res = self.run()
+        self.result = res
+        xs = res.xs
+        self.line.set_data(xs[:, 0], xs[:, 1])
+        self.start.set_data(xs[:1, 0], xs[:1, 1])
+        self.end.set_data(xs[-1:, 0], xs[-1:, 1])
+        steps = np.arange(len(res.losses))
+        losses = np.maximum(res.losses, 1e-16)
+        self.loss_line.set_data(steps, losses)
+        self.ax_loss.set_xlim(0, max(1, self.values()["steps"]))
+        lo, hi = float(losses.min()), float(losses.max())
+        self.ax_loss.set_ylim(lo / 2, hi * 2)
+        if res.diverged:
+            return f"<b style='color:#b00'>✗ {res.message}</b>"
+        dist = float(np.linalg.norm(res.x - np.array([1.0, 1.0])))
+        return (f"after {res.steps_done} steps: x = ({res.x[0]:.4f}, {res.x[1]:.4f}), "
+                f"loss = {res.losses[-1]:.3e}, distance to the minimum (1, 1) = {dist:.3e}")
+
+    def drawn(self) -> dict:
+        """What the figure shows now: the path's points and the loss curve."""
+        px, py = self.line.get_data()
+        _, ly = self.loss_line.get_data()
+        return {"path": np.column_stack([px, py]), "losses": np.asarray(ly),
+                "status": self.status.value}
+
+
+def gd_explorer(**kwargs) -> GDExplorer:
+    """Build lesson 01's explorer; keyword arguments set the initial control values
+    (``lr``, ``x0``, ``steps``, ``decay``) and the function (``b``, ``decay_rate``)."""
+    return GDExplorer(**kwargs)
