@@ -1,4 +1,5 @@
-import os
+import matplotlib
 
-# Widgets and plots render off-screen in the unit tests.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Plots in the unit tests render off-screen. (Not through the MPLBACKEND environment
+# variable: nbval's kernels inherit the environment, and must keep the inline backend.)
+matplotlib.use("Agg")

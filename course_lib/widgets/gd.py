@@ -65,7 +65,8 @@ class GDExplorer(Explorer):
         self.start.set_data(xs[:1, 0], xs[:1, 1])
         self.end.set_data(xs[-1:, 0], xs[-1:, 1])
         steps = np.arange(len(res.losses))
-        losses = np.maximum(res.losses, 1e-16)
+        # keep the log axis drawable: a diverging run's loss can reach 1e300
+        losses = np.clip(res.losses, 1e-16, 1e30)
         self.loss_line.set_data(steps, losses)
         self.ax_loss.set_xlim(0, max(1, self.values()["steps"]))
         lo, hi = float(losses.min()), float(losses.max())
