@@ -1,6 +1,7 @@
 """The environment check of lesson 00: are the packages the course needs installed?"""
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,13 +22,14 @@ REQUIRED = {
 
 
 def _as_tuple(version: str) -> tuple:
+    """'1.26.4' -> (1, 26, 4); '2.0.0rc1' -> (2, 0, 0); '1.23rc1' -> (1, 23) (release part only)."""
     parts = []
     for piece in version.split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
+        match = re.match(r"\d+", piece)
+        if not match:
             break
-        parts.append(int(digits))
-        if not piece.isdigit():
+        parts.append(int(match.group()))
+        if match.group() != piece:
             break
     return tuple(parts)
 

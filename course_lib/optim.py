@@ -15,7 +15,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from ._validate import count, point
-from .schedules import Schedule, as_schedule
+from .schedules import as_schedule
 
 __all__ = ["GDResult", "gradient_descent", "DivergenceError"]
 
@@ -57,13 +57,6 @@ class GDResult:
         loss = "" if self.losses is None else f", final loss={self.losses[-1]:.6g}"
         return (f"GDResult(steps_done={self.steps_done}, x={np.array2string(self.x, precision=6)}"
                 f"{loss}, {self.message})")
-
-
-def _rate_at(schedule: Schedule, i: int) -> float:
-    rate = schedule(i)
-    if not np.isfinite(rate) or rate < 0:
-        raise ValueError(f"lr: the schedule gave {rate!r} at step {i}; rates must be finite and >= 0")
-    return float(rate)
 
 
 def gradient_descent(
@@ -109,11 +102,17 @@ def gradient_descent(
 
     xs = [x.copy()]
     lrs = []
-    losses = [] if loss_fn is None else [float(loss_fn(x))]
+    losses = None if loss_fn is None else [float(loss_fn(x))]
     diverged_at, message = None, f"finished {steps} steps"
+    # the whole schedule at once (schedules are vectorised), checked before the first step
+    rates = np.atleast_1d(schedule(np.arange(steps))) if steps else np.zeros(0)
+    bad = ~np.isfinite(rates) | (rates < 0)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ValueError(f"lr: the schedule gave {rates[i]!r} at step {i}; rates must be finite and >= 0")
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i in range(steps):
-            rate = _rate_at(schedule, i)
+            rate = float(rates[i])
             g = np.asarray(grad_fn(x), dtype=float)
             if g.shape != x.shape:
                 raise ValueError(f"grad_fn returned shape {g.shape} for a point of shape {x.shape}")

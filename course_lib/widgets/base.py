@@ -8,6 +8,7 @@ from typing import Dict, List
 import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 from PIL import Image as PILImage
 
 
@@ -27,7 +28,8 @@ class Explorer(W.VBox):
     #: artists that move on every update (set by subclasses in ``_build``); drawn over a
     #: cached background instead of redrawing the whole figure
     dynamic_artists: List = []
-    #: axes whose limits or ticks change on updates: redrawn whole, over the background
+    #: axes whose limits or ticks change on updates: redrawn over the background (the
+    #: artists inside them that move belong in ``dynamic_artists`` too)
     dynamic_axes: List = []
 
     def __init__(self, controls: Dict[str, W.Widget], **kwargs):
@@ -102,14 +104,30 @@ class Explorer(W.VBox):
         for ax in self.dynamic_axes:
             ax.set_visible(True)
 
+    def _draw_axes(self, ax, renderer) -> None:
+        """Draw a dynamic axes' frame, ticks and labels, reusing the pixels of an earlier
+        draw with the same limits (moving a slider back and forth hits this cache)."""
+        key = (id(ax), tuple(ax.get_xlim()), tuple(ax.get_ylim()), ax.get_title())
+        region = self._axes_cache.get(key)
+        if region is not None:
+            self.canvas.restore_region(region)
+            return
+        ax.draw(renderer)  # its animated artists are skipped, drawn later on top
+        box = Bbox.intersection(ax.get_tightbbox(renderer).padded(2), self.figure.bbox)
+        if box is not None:
+            if len(self._axes_cache) > 64:
+                self._axes_cache.clear()
+            self._axes_cache[key] = self.canvas.copy_from_bbox(box)
+
     def render(self) -> None:
         """Paint the cached background, then only what changes (matplotlib's blitting)."""
         if self._background is None:
             self._cache_background()
+            self._axes_cache = {}
         renderer = self.canvas.get_renderer()
         self.canvas.restore_region(self._background)
         for ax in self.dynamic_axes:
-            ax.draw(renderer)
+            self._draw_axes(ax, renderer)
         for artist in self.dynamic_artists:
             self.figure.draw_artist(artist)
 

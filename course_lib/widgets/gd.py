@@ -25,7 +25,8 @@ class GDExplorer(Explorer):
             "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.01,
                                    description="learning rate", readout_format=".4f", **slider),
             "steps": W.IntSlider(value=steps, min=1, max=500, description="steps", **slider),
-            "decay": W.Checkbox(value=decay, description=f"time-based decay (1 + {decay_rate} t)"),
+            "decay": W.Checkbox(value=decay, description=f"decay: lr / (1 + {decay_rate} t)",
+                                indent=False, layout=W.Layout(width="auto")),
             "x1": W.FloatSlider(value=x0[0], min=XLIM[0], max=XLIM[1], step=0.05,
                                 description="start x1", **slider),
             "x2": W.FloatSlider(value=x0[1], min=YLIM[0], max=YLIM[1], step=0.05,
@@ -47,7 +48,7 @@ class GDExplorer(Explorer):
         _, self.loss_line = plots.loss_curve([1.0], ax=self.ax_loss, color="tab:red")
         self.ax_loss.set_title("loss per step")
         self.ax_loss.grid(True, which="major", alpha=0.3)
-        self.dynamic_artists = [self.line, self.start, self.end]
+        self.dynamic_artists = [self.line, self.start, self.end, self.loss_line]
         self.dynamic_axes = [self.ax_loss]
 
     def run(self) -> optim.GDResult:
@@ -68,9 +69,11 @@ class GDExplorer(Explorer):
         # keep the log axis drawable: a diverging run's loss can reach 1e300
         losses = np.clip(res.losses, 1e-16, 1e30)
         self.loss_line.set_data(steps, losses)
-        self.ax_loss.set_xlim(0, max(1, self.values()["steps"]))
-        lo, hi = float(losses.min()), float(losses.max())
-        self.ax_loss.set_ylim(lo / 2, hi * 2)
+        # limits on a coarse grid (whole decades, round step counts) so the axes' ticks
+        # repeat and the explorer can reuse their pixels
+        self.ax_loss.set_xlim(0, _nice_ceiling(self.values()["steps"]))
+        lo, hi = np.log10(losses.min()), np.log10(losses.max())
+        self.ax_loss.set_ylim(10.0 ** (4 * np.floor(lo / 4 - 0.01)), 10.0 ** (4 * np.ceil(hi / 4 + 0.01)))
         if res.diverged:
             return f"<b style='color:#b00'>✗ {res.message}</b>"
         dist = float(np.linalg.norm(res.x - np.array([1.0, 1.0])))
@@ -83,6 +86,15 @@ class GDExplorer(Explorer):
         _, ly = self.loss_line.get_data()
         return {"path": np.column_stack([px, py]), "losses": np.asarray(ly),
                 "status": self.status.value}
+
+
+def _nice_ceiling(n: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that is >= n."""
+    for scale in (1, 10, 100, 1000, 10000):
+        for base in (1, 2, 5):
+            if base * scale >= n:
+                return base * scale
+    return int(n)
 
 
 def gd_explorer(**kwargs) -> GDExplorer:

@@ -47,7 +47,7 @@ class ParabolaExplorer(Explorer):
         self.ax_x.axhline(self.x0, color="0.6", linewidth=0.8, linestyle="--")
         self.ax_x.set_xlabel("step")
         self.ax_x.set_title("$|x_t|$ (log scale)")
-        self.dynamic_artists = [self.points]
+        self.dynamic_artists = [self.points, self.dist]
         self.dynamic_axes = [self.ax_x]
 
     def _redraw(self) -> str:

@@ -1,0 +1,105 @@
+"""Unit tests of course_lib.environment: version comparison and the lesson-00 summary."""
+import sys
+from importlib import metadata
+
+import pytest
+
+from course_lib import environment as env
+from course_lib.environment import REQUIRED, Package
+
+MISSING = "no-such-package-for-course-lib-tests"
+
+
+@pytest.mark.parametrize("version,minimum", [
+    ("1.26.4", "1.24"),
+    ("1.24", "1.24"),
+    ("1.24.0", "1.24"),
+    ("2.0.0rc1", "1.24"),
+    ("2.0.0", "1.24"),
+    ("1.100.0", "1.24"),     # numeric, not string, comparison
+    ("10.0", "9.2"),
+    ("3.11.2", "3.7"),
+    ("8.1.9", "8.1"),
+    ("1.6", "1.6"),
+    ("2.4.6", "1.24"),
+    ("1.26.4+local", "1.24"),
+])
+def test_new_enough(version, minimum):
+    assert Package("pkg", version, minimum).ok
+
+
+@pytest.mark.parametrize("version,minimum", [
+    ("1.23.5", "1.24"),
+    ("1.9.0", "1.24"),       # 9 < 24 numerically although "9" > "2" as text
+    ("0.99", "1.0"),
+    ("3.6.3", "3.7"),
+    ("8.0.7", "8.1"),
+    ("1.5", "1.6"),
+])
+def test_too_old(version, minimum):
+    assert not Package("pkg", version, minimum).ok
+
+
+@pytest.mark.parametrize("version,minimum", [("1.23rc1", "1.24"), ("1.5rc7", "1.6")])
+def test_pre_release_of_an_older_version_is_too_old(version, minimum):
+    # regression: '23rc1' was once read as 231, so 1.23rc1 passed a minimum of 1.24
+    assert not Package("pkg", version, minimum).ok
+
+
+def test_missing_package_is_not_ok():
+    assert not Package(MISSING, "", "1.0").ok
+    assert not Package(MISSING, "", "0").ok
+
+
+def test_packages_lists_every_required_package_with_its_version():
+    found = env.packages()
+    assert [p.name for p in found] == list(REQUIRED)
+    for p in found:
+        assert p.minimum == REQUIRED[p.name]
+        assert p.version == metadata.version(p.name)
+        assert p.ok, p
+
+
+def test_required_covers_the_runtime_dependencies():
+    assert {"numpy", "autograd", "matplotlib", "ipywidgets"} <= set(REQUIRED)
+
+
+def test_summary_ok_in_this_environment():
+    text = env.summary()
+    assert text.startswith("✅")
+    assert f"all {len(REQUIRED)} required packages" in text
+    assert "\n" not in text
+
+
+def test_missing_package_reported(monkeypatch):
+    monkeypatch.setitem(REQUIRED, MISSING, "1.0")
+    found = {p.name: p for p in env.packages()}
+    assert found[MISSING].version == ""
+    assert not found[MISSING].ok
+    assert found["numpy"].ok
+    text = env.summary()
+    assert text.startswith("❌")
+    assert MISSING in text and "need >= 1.0" in text and "have none" in text
+    assert "numpy" not in text  # only the bad ones are named
+    assert "pip install -r requirements.txt" in text
+    table = env.versions_table()
+    assert MISSING in table and "MISSING" in table and "needs >= 1.0" in table
+
+
+def test_too_old_package_reported(monkeypatch):
+    monkeypatch.setitem(REQUIRED, "numpy", "999.0")
+    text = env.summary()
+    assert text.startswith("❌")
+    assert f"numpy (need >= 999.0, have {metadata.version('numpy')})" in text
+
+
+def test_versions_table():
+    table = env.versions_table()
+    lines = table.splitlines()
+    assert lines[0].split() == ["python", sys.version.split()[0]]
+    assert len(lines) == 1 + len(REQUIRED)
+    for line, name in zip(lines[1:], REQUIRED):
+        name_col, version_col, mark = line.split(maxsplit=2)
+        assert name_col == name
+        assert version_col == metadata.version(name)
+        assert mark == "ok"
