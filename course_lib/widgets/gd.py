@@ -25,7 +25,7 @@ class GDExplorer(Explorer):
             "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.01,
                                    description="learning rate", readout_format=".4f", **slider),
             "steps": W.IntSlider(value=steps, min=1, max=500, description="steps", **slider),
-            "decay": W.Checkbox(value=decay, description=f"decay: lr / (1 + {decay_rate} t)",
+            "decay": W.Checkbox(value=decay, description=f"time-based decay: lr / (1 + {decay_rate} t)",
                                 indent=False, layout=W.Layout(width="auto")),
             "x1": W.FloatSlider(value=x0[0], min=XLIM[0], max=XLIM[1], step=0.05,
                                 description="start x1", **slider),
