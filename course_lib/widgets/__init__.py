@@ -9,10 +9,12 @@ browser::
     ex.set(lr=0.2)              # same as moving the slider
     ex.drawn()["path"]          # the points the figure now shows
 
-Lesson 00 uses :func:`parabola_explorer`, lesson 01 :func:`gd_explorer`.
+Lesson 00 uses :func:`parabola_explorer`, lesson 01 :func:`gd_explorer`, lesson 02
+:func:`fdiff_explorer`.
 """
 from .base import Explorer
+from .fdiff import fdiff_explorer, FDiffExplorer
 from .gd import gd_explorer, GDExplorer
 from .parabola import parabola_explorer, ParabolaExplorer
 
-__all__ = ["Explorer", "gd_explorer", "GDExplorer", "parabola_explorer", "ParabolaExplorer"]
+__all__ = ["Explorer", "fdiff_explorer", "FDiffExplorer", "gd_explorer", "GDExplorer", "parabola_explorer", "ParabolaExplorer"]
