@@ -10,11 +10,13 @@ browser::
     ex.drawn()["path"]          # the points the figure now shows
 
 Lesson 00 uses :func:`parabola_explorer`, lesson 01 :func:`gd_explorer`, lesson 02
-:func:`fdiff_explorer`.
+:func:`fdiff_explorer`, lesson 05 :func:`schedule_explorer`.
 """
 from .base import Explorer
 from .fdiff import fdiff_explorer, FDiffExplorer
 from .gd import gd_explorer, GDExplorer
 from .parabola import parabola_explorer, ParabolaExplorer
+from .schedule import schedule_explorer, ScheduleExplorer
 
-__all__ = ["Explorer", "fdiff_explorer", "FDiffExplorer", "gd_explorer", "GDExplorer", "parabola_explorer", "ParabolaExplorer"]
+__all__ = ["Explorer", "fdiff_explorer", "FDiffExplorer", "gd_explorer", "GDExplorer", "parabola_explorer", "ParabolaExplorer",
+           "schedule_explorer", "ScheduleExplorer"]
