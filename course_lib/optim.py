@@ -15,9 +15,12 @@ from typing import Callable, Optional
 import numpy as np
 
 from ._validate import count, point
+from .optimizers import SGD, Adam, Momentum, Optimizer, get_optimizer, minimize, tree_map
 from .schedules import as_schedule
 
-__all__ = ["GDResult", "gradient_descent", "DivergenceError"]
+__all__ = ["GDResult", "gradient_descent", "DivergenceError",
+           # the update rules of lesson 04 live in course_lib.optimizers; re-exported here
+           "SGD", "Momentum", "Adam", "Optimizer", "get_optimizer", "minimize", "tree_map"]
 
 
 class DivergenceError(FloatingPointError):

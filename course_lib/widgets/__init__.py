@@ -10,13 +10,17 @@ browser::
     ex.drawn()["path"]          # the points the figure now shows
 
 Lesson 00 uses :func:`parabola_explorer`, lesson 01 :func:`gd_explorer`, lesson 02
-:func:`fdiff_explorer`, lesson 05 :func:`schedule_explorer`.
+:func:`fdiff_explorer`, lesson 03 :func:`surface_explorer`, lesson 04
+:func:`training_explorer`, lesson 05 :func:`schedule_explorer`.
 """
 from .base import Explorer
 from .fdiff import fdiff_explorer, FDiffExplorer
 from .gd import gd_explorer, GDExplorer
 from .parabola import parabola_explorer, ParabolaExplorer
 from .schedule import schedule_explorer, ScheduleExplorer
+from .surface import surface_explorer, SurfaceExplorer
+from .training import training_explorer, TrainingExplorer
 
 __all__ = ["Explorer", "fdiff_explorer", "FDiffExplorer", "gd_explorer", "GDExplorer", "parabola_explorer", "ParabolaExplorer",
-           "schedule_explorer", "ScheduleExplorer"]
+           "schedule_explorer", "ScheduleExplorer", "surface_explorer", "SurfaceExplorer",
+           "training_explorer", "TrainingExplorer"]

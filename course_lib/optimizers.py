@@ -1,0 +1,225 @@
+"""Optimizers as small update rules: SGD, momentum (heavy ball or Nesterov) and Adam.
+
+Used by lesson 04 onwards (``training.fit`` takes any of them). Each optimizer is an object
+with two methods and no hidden state:
+
+* ``state = opt.init(params)``: what the rule remembers between steps (velocities, moments);
+* ``params, state = opt.step(params, grads, state, lr)``: one update with rate ``lr``.
+
+``params`` and ``grads`` may be a single array, or a dict / list / tuple of arrays (nested
+too): the rule is applied to every array. Nothing is changed in place, so the caller's
+parameters are never modified. :func:`minimize` runs an optimizer on a function of one point
+and keeps the path (for plots on Rosenbrock).
+
+The update rules follow PyTorch's ``torch.optim`` (SGD with ``momentum`` and ``nesterov``,
+no dampening; Adam with bias correction), so numbers can be compared with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from ._validate import count, point, positive_number
+
+__all__ = [
+    "tree_map", "tree_leaves", "tree_all_finite",
+    "Optimizer", "SGD", "Momentum", "Adam", "get_optimizer",
+    "Path", "minimize",
+]
+
+
+# --- applying a function to every array of a (nested) container -------------------------------
+
+def tree_map(fn: Callable, tree, *rest):
+    """``fn`` applied leaf by leaf to one or more containers of the same structure."""
+    if isinstance(tree, dict):
+        return {k: tree_map(fn, tree[k], *(r[k] for r in rest)) for k in tree}
+    if isinstance(tree, (list, tuple)):
+        out = [tree_map(fn, t, *(r[i] for r in rest)) for i, t in enumerate(tree)]
+        return type(tree)(out) if isinstance(tree, tuple) else out
+    return fn(tree, *rest)
+
+
+def tree_leaves(tree) -> list:
+    """Every array of a (nested) container, in order."""
+    if isinstance(tree, dict):
+        return [leaf for k in tree for leaf in tree_leaves(tree[k])]
+    if isinstance(tree, (list, tuple)):
+        return [leaf for t in tree for leaf in tree_leaves(t)]
+    return [tree]
+
+
+def tree_all_finite(tree) -> bool:
+    """True when no array of the container holds inf or nan."""
+    return all(np.all(np.isfinite(leaf)) for leaf in tree_leaves(tree))
+
+
+def _zeros_like(tree):
+    return tree_map(lambda p: np.zeros_like(np.asarray(p, dtype=float)), tree)
+
+
+# --- the update rules ---------------------------------------------------------------------------
+
+class Optimizer:
+    """Base class: ``init(params) -> state`` and ``step(params, grads, state, lr) -> (params, state)``."""
+
+    name = "optimizer"
+
+    def init(self, params):
+        return None
+
+    def step(self, params, grads, state, lr):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Plain (stochastic) gradient descent: ``p <- p - lr * g``. No state."""
+
+    name = "sgd"
+
+    def step(self, params, grads, state, lr):
+        return tree_map(lambda p, g: p - lr * g, params, grads), state
+
+
+class Momentum(Optimizer):
+    """SGD with momentum (the "heavy ball"): ``v <- beta v + g``, ``p <- p - lr v``.
+
+    With ``nesterov=True`` the step looks ahead: ``p <- p - lr (g + beta v)`` (with the new
+    ``v``), as PyTorch's ``SGD(momentum=beta, nesterov=True)``. The velocity ``v`` starts at 0,
+    so the first step equals plain SGD's.
+    """
+
+    def __init__(self, beta: float = 0.9, nesterov: bool = False):
+        beta = positive_number(beta, "beta", allow_zero=True)
+        if not beta < 1:
+            raise ValueError(f"beta must be in [0, 1), got {beta!r}")
+        self.beta = beta
+        self.nesterov = bool(nesterov)
+
+    @property
+    def name(self):
+        return "nesterov" if self.nesterov else "momentum"
+
+    def init(self, params):
+        return _zeros_like(params)
+
+    def step(self, params, grads, state, lr):
+        b = self.beta
+        velocity = tree_map(lambda v, g: b * v + g, state, grads)
+        if self.nesterov:
+            new = tree_map(lambda p, g, v: p - lr * (g + b * v), params, grads, velocity)
+        else:
+            new = tree_map(lambda p, v: p - lr * v, params, velocity)
+        return new, velocity
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba 2015): running means of the gradient ``m`` and of its square ``s``,
+    both corrected for starting at zero, then ``p <- p - lr * m_hat / (sqrt(s_hat) + eps)``.
+
+    Because the step is divided by the gradient's own size, every parameter moves by about
+    ``lr`` per step at first, whatever the scale of its gradient.
+    """
+
+    name = "adam"
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        for value, arg in ((beta1, "beta1"), (beta2, "beta2")):
+            value = positive_number(value, arg, allow_zero=True)
+            if not value < 1:
+                raise ValueError(f"{arg} must be in [0, 1), got {value!r}")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.eps = positive_number(eps, "eps")
+
+    def init(self, params):
+        return {"t": 0, "m": _zeros_like(params), "s": _zeros_like(params)}
+
+    def step(self, params, grads, state, lr):
+        b1, b2, eps = self.beta1, self.beta2, self.eps
+        t = state["t"] + 1
+        m = tree_map(lambda m, g: b1 * m + (1 - b1) * g, state["m"], grads)
+        s = tree_map(lambda s, g: b2 * s + (1 - b2) * g * g, state["s"], grads)
+        c1, c2 = 1 - b1 ** t, 1 - b2 ** t
+        new = tree_map(lambda p, m, s: p - lr * (m / c1) / (np.sqrt(s / c2) + eps), params, m, s)
+        return new, {"t": t, "m": m, "s": s}
+
+
+_BY_NAME = {"sgd": SGD, "momentum": Momentum, "nesterov": lambda: Momentum(nesterov=True),
+            "adam": Adam}
+
+
+def get_optimizer(optimizer) -> Optimizer:
+    """An optimizer from its name (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"``) or itself."""
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if isinstance(optimizer, str) and optimizer.lower() in _BY_NAME:
+        return _BY_NAME[optimizer.lower()]()
+    if hasattr(optimizer, "init") and hasattr(optimizer, "step"):
+        return optimizer
+    raise ValueError(f"optimizer must be one of {sorted(_BY_NAME)} or an object with "
+                     f"init(params) and step(params, grads, state, lr), got {optimizer!r}")
+
+
+# --- running an optimizer on a function of one point ---------------------------------------------
+
+@dataclass
+class Path:
+    """The points an optimizer visited: ``xs`` of shape ``(steps_done + 1, d)``, the start
+    included; ``losses`` (if a loss was given) one per point; ``diverged_at`` the step that
+    produced inf/nan (``xs`` then ends at the last finite point)."""
+
+    xs: np.ndarray
+    lrs: np.ndarray
+    losses: Optional[np.ndarray] = None
+    diverged_at: Optional[int] = None
+    message: str = field(default="")
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.xs[-1]
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+
+def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, *,
+             loss_fn: Optional[Callable] = None) -> Path:
+    """Run ``optimizer`` from ``x0`` for ``steps`` updates of ``grad_fn`` and keep the path.
+
+    ``lr`` is a number or a schedule of the step. Stops (without warnings) at the first
+    step whose point or gradient becomes inf/nan; the message names that step.
+    """
+    from .schedules import as_schedule  # local: keeps this module light
+
+    if not callable(grad_fn):
+        raise ValueError(f"grad_fn must be a function of the point, got {grad_fn!r}")
+    x = point(x0, "x0")
+    opt = get_optimizer(optimizer)
+    steps = count(steps, "steps", minimum=0)
+    rates = np.asarray(as_schedule(lr)(np.arange(steps)), dtype=float)
+    state = opt.init(x)
+    xs, losses = [x], None if loss_fn is None else [float(loss_fn(x))]
+    diverged_at, message = None, f"finished {steps} steps"
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i in range(steps):
+            g = np.asarray(grad_fn(x), dtype=float)
+            new_x, state = opt.step(x, g, state, rates[i])
+            if not (np.all(np.isfinite(g)) and np.all(np.isfinite(new_x))):
+                diverged_at = i
+                message = (f"diverged at step {i}: the point became inf/nan with learning rate "
+                           f"{rates[i]:.4g}")
+                break
+            x = new_x
+            xs.append(x)
+            if losses is not None:
+                losses.append(float(loss_fn(x)))
+    n = len(xs) - 1
+    return Path(np.array(xs), rates[:n], None if losses is None else np.array(losses),
+                diverged_at, message)

@@ -1,0 +1,353 @@
+"""``fit`` and ``evaluate``: the training loop, written out so you can read every step.
+
+Used by lesson 04 onwards. In the spirit of Keras' ``compile`` / ``fit`` / ``evaluate``, but
+as one explicit loop::
+
+    for epoch in range(epochs):
+        for x_batch, y_batch in minibatches(x, y, batch_size):      # draw a batch
+            loss, grads = value_and_grad(objective)(params, x_batch, y_batch)
+                                     # forward pass + loss, and the gradient, in one call
+            params, state = optimizer.step(params, grads, state, lr(step))   # update
+            step += 1
+
+``fit`` returns a :class:`History`: the final parameters, the rate and the minibatch loss of
+every step, the training and validation loss (and accuracy) after every epoch, and, if the
+run diverged, the step at which it did. The caller's parameters are never changed.
+
+Callbacks are objects with any of the methods ``on_train_begin(params, history)``,
+``on_step_end(step, params, history)``, ``on_epoch_end(epoch, params, history)`` and
+``on_train_end(params, history)``; setting ``history.stop_training = True`` in one of them
+ends the run. :class:`Snapshots` keeps copies of the parameters (for snapshot ensembles).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Sequence
+
+import numpy as np
+from autograd import value_and_grad
+
+from . import data as _data
+from . import models
+from ._validate import count
+from .optimizers import get_optimizer, tree_all_finite, tree_map
+from .schedules import as_schedule
+
+__all__ = ["History", "fit", "evaluate", "predict_fn", "loss_fn", "Callback", "Snapshots", "Trace",
+           "linear_grad_fn"]
+
+
+@dataclass
+class History:
+    """What happened during :func:`fit`.
+
+    Per step (one entry per update): ``lrs`` (the rate used) and ``losses`` (the minibatch
+    loss before the update). Per epoch (one entry per finished epoch): ``train_loss``,
+    ``val_loss`` and, for classification, ``train_acc`` and ``val_acc``, all measured on the
+    whole set after the epoch. ``params`` are the final parameters (the last finite ones if
+    the run diverged, when ``diverged_at`` is the step that produced inf/nan).
+    """
+
+    params: object = None
+    lrs: List[float] = field(default_factory=list)
+    losses: List[float] = field(default_factory=list)
+    epochs: List[int] = field(default_factory=list)
+    train_loss: List[float] = field(default_factory=list)
+    train_acc: List[float] = field(default_factory=list)
+    val_loss: List[float] = field(default_factory=list)
+    val_acc: List[float] = field(default_factory=list)
+    steps_per_epoch: int = 0
+    diverged_at: Optional[int] = None
+    message: str = ""
+    stop_training: bool = False
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def steps(self) -> int:
+        """The number of updates made."""
+        return len(self.losses)
+
+    def as_arrays(self) -> dict:
+        """Every list of the history as a numpy array."""
+        names = ["lrs", "losses", "epochs", "train_loss", "train_acc", "val_loss", "val_acc"]
+        return {n: np.asarray(getattr(self, n), dtype=float) for n in names}
+
+    def __repr__(self) -> str:
+        last = ""
+        if self.train_loss:
+            last = f", train loss {self.train_loss[-1]:.4f}"
+            if self.val_acc:
+                last += f", val accuracy {self.val_acc[-1]:.4f}"
+        return f"History({len(self.epochs)} epochs, {self.steps} steps{last}; {self.message})"
+
+
+class Callback:
+    """Base class for callbacks: override the hooks you need (all do nothing here)."""
+
+    def on_train_begin(self, params, history):
+        pass
+
+    def on_step_end(self, step, params, history):
+        pass
+
+    def on_epoch_end(self, epoch, params, history):
+        pass
+
+    def on_train_end(self, params, history):
+        pass
+
+
+class Snapshots(Callback):
+    """Keep a copy of the parameters at the end of chosen epochs or steps.
+
+    ``Snapshots(every_epochs=1)`` keeps one per epoch; ``Snapshots(at_steps=[99, 199])``
+    keeps the parameters just after updates 99 and 199 (0-based), e.g. at the end of each
+    warm-restart cycle. ``snapshots.params`` is the list, ``snapshots.when`` says when.
+    """
+
+    def __init__(self, every_epochs: Optional[int] = None, at_steps: Optional[Sequence[int]] = None):
+        if every_epochs is None and at_steps is None:
+            raise ValueError("every_epochs or at_steps: give at least one of them")
+        self.every = None if every_epochs is None else count(every_epochs, "every_epochs")
+        self.at_steps = set() if at_steps is None else {count(s, "at_steps", minimum=0) for s in at_steps}
+        self.params: list = []
+        self.when: list = []
+
+    def on_step_end(self, step, params, history):
+        if step in self.at_steps:
+            self.params.append(tree_map(np.copy, params))
+            self.when.append(("step", step))
+
+    def on_epoch_end(self, epoch, params, history):
+        if self.every is not None and (epoch + 1) % self.every == 0:
+            self.params.append(tree_map(np.copy, params))
+            self.when.append(("epoch", epoch))
+
+
+class Trace(Callback):
+    """Record the parameters before the first update and after every update (a path
+    through parameter space, ``len(trace.params) == steps + 1``)."""
+
+    def __init__(self):
+        self.params: list = []
+
+    def on_train_begin(self, params, history):
+        self.params = [tree_map(np.copy, params)]
+
+    def on_step_end(self, step, params, history):
+        self.params.append(tree_map(np.copy, params))
+
+    def array(self, *keys) -> np.ndarray:
+        """The path of the named (scalar) parameters, shape ``(steps + 1, len(keys))``."""
+        return np.array([[float(p[k]) for k in keys] for p in self.params])
+
+
+def predict_fn(model) -> Callable:
+    """A prediction function ``f(params, x)`` from a model name (``"linear"``, ``"mlp"``) or itself."""
+    if callable(model):
+        return model
+    named = {"linear": models.linear, "mlp": models.mlp}
+    if model in named:
+        return named[model]
+    raise ValueError(f"model must be 'linear', 'mlp' or a function (params, x) -> predictions, "
+                     f"got {model!r}")
+
+
+def loss_fn(model, loss) -> Callable:
+    """The objective ``f(params, batch) = loss(model(params, x), y)`` with ``batch = (x, y)``:
+    the form ``lr_finder.lr_range_test`` and ``autograd.grad`` take."""
+    predict, lossf = predict_fn(model), models.get_loss(loss)
+
+    def objective(params, batch):
+        x, y = batch
+        return lossf(predict(params, x), y)
+
+    return objective
+
+
+def linear_grad_fn(loss: str = "mse") -> Callable:
+    """The analytic ``grad_fn(params, x, y) -> (loss, grads)`` of the scalar one-layer model
+    under MSE or MAE (the same numbers as autograd, about ten times faster; widgets use it)."""
+    if loss not in ("mse", "mae"):
+        raise ValueError(f"loss must be 'mse' or 'mae', got {loss!r}")
+
+    def grad_fn(params, x, y):
+        err = params["kernel"] * x + params["bias"] - y
+        if loss == "mse":
+            value, d = np.mean(err * err), 2.0 * err
+        else:
+            value, d = np.mean(np.abs(err)), np.sign(err)
+        return value, {"kernel": np.mean(d * x), "bias": np.mean(d)}
+
+    return grad_fn
+
+
+def _is_classification(loss) -> bool:
+    return loss is models.cross_entropy
+
+
+def evaluate(params, model, x, y, loss="mse", *, batch_size: Optional[int] = None) -> dict:
+    """The loss on ``(x, y)`` (and the accuracy, for cross-entropy), with no update.
+
+    Returns ``{"loss": ..., "accuracy": ...}`` (accuracy only for classification). With
+    ``batch_size`` the set is evaluated in chunks and the results weighted by chunk size.
+    """
+    predict, lossf = predict_fn(model), models.get_loss(loss)
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"y must have one entry per row of x: got {len(y)} for {len(x)} rows")
+    if len(x) == 0:
+        raise ValueError("x must hold at least one sample")
+    size = len(x) if batch_size is None else count(batch_size, "batch_size")
+    total_loss, correct = 0.0, 0.0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for start in range(0, len(x), size):
+            xb, yb = x[start:start + size], y[start:start + size]
+            out = predict(params, xb)
+            total_loss += float(lossf(out, yb)) * len(xb)
+            if _is_classification(lossf):
+                correct += models.accuracy(out, yb) * len(xb)
+    result = {"loss": total_loss / len(x)}
+    if _is_classification(lossf):
+        result["accuracy"] = correct / len(x)
+    return result
+
+
+def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: int = 1,
+        batch_size: int = 32, validation_data=None, seed=0, shuffle: bool = True,
+        drop_last: bool = False, callbacks: Sequence = (), grad_fn: Optional[Callable] = None,
+        eval_train: bool = True, verbose: int = 1) -> History:
+    """Train ``model`` from ``params`` on ``(x, y)`` and return a :class:`History`.
+
+    Parameters
+    ----------
+    params : the starting parameters (a dict / list of arrays); never modified.
+    model : ``"linear"``, ``"mlp"`` or a function ``model(params, x) -> predictions``.
+    loss : ``"mae"``, ``"mse"``, ``"cross_entropy"`` or a function ``loss(pred, y) -> number``.
+    optimizer : ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"`` or an optimizer object.
+    lr : a number, a ``course_lib.schedules`` schedule, or any function of the 0-based step.
+    epochs, batch_size : passes over the data and samples per update (``batch_size >= len(x)``
+        is full-batch gradient descent, 1 is "stochastic" in the strict sense).
+    validation_data : ``(x_val, y_val)``, evaluated after every epoch.
+    seed, shuffle, drop_last : how minibatches are drawn (see :func:`course_lib.data.minibatches`).
+    callbacks : objects with ``on_step_end`` / ``on_epoch_end`` / ... (see :class:`Callback`).
+    grad_fn : optional ``grad_fn(params, x_batch, y_batch) -> (loss, grads)`` replacing
+        autograd (e.g. an analytic gradient, for speed).
+    eval_train : measure the training loss / accuracy on the whole set after each epoch
+        (otherwise the epoch's mean minibatch loss is recorded, as Keras does).
+    verbose : 0 silent, 1 one line if the run diverges, 2 also one line per epoch.
+    """
+    predict, lossf = predict_fn(model), models.get_loss(loss)
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"y must have one entry per row of x: got {len(y)} for {len(x)} rows")
+    if len(x) == 0:
+        raise ValueError("x must hold at least one sample")
+    opt = get_optimizer(optimizer)
+    schedule = as_schedule(lr)
+    epochs = count(epochs, "epochs", minimum=0)
+    batch_size = count(batch_size, "batch_size")
+    if validation_data is not None:
+        if len(validation_data) != 2:
+            raise ValueError("validation_data must be a pair (x_val, y_val)")
+        x_val, y_val = map(np.asarray, validation_data)
+    for cb in callbacks:
+        if not any(hasattr(cb, h) for h in ("on_step_end", "on_epoch_end", "on_train_begin",
+                                            "on_train_end")):
+            raise ValueError(f"callbacks: {cb!r} has none of on_step_end / on_epoch_end / "
+                             f"on_train_begin / on_train_end")
+    if grad_fn is None:
+        def objective(p, xb, yb):
+            return lossf(predict(p, xb), yb)      # forward pass, then the loss
+        grad_fn = value_and_grad(objective)       # loss and gradient in one call
+    rng = _data.rng_from(seed)
+    classify = _is_classification(lossf)
+
+    def call(hook, *args):
+        for cb in callbacks:
+            method = getattr(cb, hook, None)
+            if method is not None:
+                method(*args)
+
+    history = History(params=params)
+    n_batches = len(x) // batch_size if drop_last else -(-len(x) // batch_size)
+    history.steps_per_epoch = n_batches
+    if n_batches == 0:
+        raise ValueError(f"batch_size={batch_size} with drop_last=True leaves no batch of "
+                         f"the {len(x)} samples")
+    rates = np.asarray(schedule(np.arange(epochs * n_batches)), dtype=float)
+    if rates.size and (not np.all(np.isfinite(rates)) or np.any(rates < 0)):
+        bad = int(np.flatnonzero(~np.isfinite(rates) | (rates < 0))[0])
+        raise ValueError(f"lr: the schedule gave {rates[bad]!r} at step {bad}; "
+                         f"rates must be finite and >= 0")
+    state = opt.init(params)
+    step = 0
+    call("on_train_begin", params, history)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for epoch in range(epochs):
+            batch_losses = []
+            for xb, yb in _data.minibatches(x, y, batch_size, seed=rng, shuffle=shuffle,
+                                            drop_last=drop_last):
+                rate = rates[step]
+                value, grads = grad_fn(params, xb, yb)
+                value = float(value)
+                new_params, state = opt.step(params, grads, state, rate)
+                if not np.isfinite(value) or not tree_all_finite(new_params):
+                    what = "the loss" if not np.isfinite(value) else "the parameters"
+                    history.diverged_at = step
+                    history.message = (f"diverged at step {step} (epoch {epoch + 1}): {what} "
+                                       f"became inf/nan with learning rate {rate:.4g}; "
+                                       f"try a smaller learning rate")
+                    break
+                params = new_params
+                history.lrs.append(float(rate))
+                history.losses.append(value)
+                batch_losses.append((value, len(xb)))
+                call("on_step_end", step, params, history)
+                step += 1
+                if history.stop_training:
+                    break
+            if history.diverged:
+                break
+            # end of the epoch: measure on the whole training and validation sets
+            history.epochs.append(epoch + 1)
+            if eval_train:
+                res = evaluate(params, predict, x, y, lossf)
+            else:
+                vals, sizes = np.array(batch_losses).T if batch_losses else ([np.nan], [1])
+                res = {"loss": float(np.average(vals, weights=sizes))}
+            history.train_loss.append(res["loss"])
+            if classify and "accuracy" in res:
+                history.train_acc.append(res["accuracy"])
+            if validation_data is not None:
+                res = evaluate(params, predict, x_val, y_val, lossf)
+                history.val_loss.append(res["loss"])
+                if classify:
+                    history.val_acc.append(res["accuracy"])
+            if verbose >= 2:
+                print(_epoch_line(history, epochs))
+            call("on_epoch_end", epoch, params, history)
+            if history.stop_training:
+                break
+    history.params = params
+    if not history.diverged:
+        stopped = " (stopped by a callback)" if history.stop_training else ""
+        history.message = f"finished {len(history.epochs)} epochs, {step} steps{stopped}"
+    elif verbose >= 1:
+        print(f"training stopped: {history.message}")
+    call("on_train_end", params, history)
+    return history
+
+
+def _epoch_line(h: History, epochs: int) -> str:
+    line = f"epoch {h.epochs[-1]:>3}/{epochs}: train loss {h.train_loss[-1]:.4f}"
+    if h.train_acc:
+        line += f", accuracy {h.train_acc[-1]:.4f}"
+    if h.val_loss:
+        line += f" | validation loss {h.val_loss[-1]:.4f}"
+    if h.val_acc:
+        line += f", accuracy {h.val_acc[-1]:.4f}"
+    return line
