@@ -1,0 +1,109 @@
+"""Checkers for lesson 06: the learning-rate range test."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import lr_finder
+from . import FAILED, PASSED, CheckResult, _not_attempted, check_function, is_stub, report
+
+__all__ = ["smooth", "steepest_rate", "cyclical_bounds", "exercise_curve"]
+
+
+def _reference_smooth(losses, beta):
+    return lr_finder.smooth(losses, beta)
+
+
+def smooth(fn) -> CheckResult:
+    """``fn(losses, beta)``: the bias-corrected exponential moving average of ``losses``."""
+    rng = np.random.default_rng(6)
+    cases = [(np.array([2.0, 2.0, 2.0]), 0.9),
+             (np.array([1.0, 3.0, 2.0, 5.0]), 0.5),
+             (2.3 + 0.2 * rng.standard_normal(40), 0.98),
+             (np.linspace(3.0, 1.0, 25), 0.0)]
+
+    def show(a):
+        return f"array of {len(a)} losses" if isinstance(a, np.ndarray) else repr(a)
+
+    return check_function(fn, _reference_smooth, cases, "smooth_losses", rtol=1e-9, atol=1e-12,
+                          show=show,
+                          hint="avg = beta * avg + (1 - beta) * loss starting from avg = 0, and "
+                               "divide by (1 - beta ** (i + 1)) with i counted from 0, so the "
+                               "first smoothed value equals the first loss")
+
+
+def _curve(kind: int):
+    """Smooth test curves for the steepest-slope rule: a plateau, a fall, an explosion."""
+    lrs = lr_finder.sweep_rates(1e-5, 10.0, 60 + 20 * kind)
+    x = np.log10(lrs)
+    centre = -2.0 + 0.5 * kind
+    loss = 2.3 - 1.6 / (1.0 + np.exp(-(x - centre) * (2.0 + kind))) + 0.02 * np.exp(3.0 * (x - 0.3))
+    return lrs, loss
+
+
+def _reference_steepest(lrs, smoothed, skip_start, skip_end):
+    i = lr_finder.steepest_index(lrs, smoothed, skip_start, skip_end, descent_only=False)
+    return lrs[i]
+
+
+def steepest_rate(fn) -> CheckResult:
+    """``fn(lrs, smoothed, skip_start, skip_end)``: the rate with the most negative
+    ``np.gradient(smoothed, np.log10(lrs))`` among the points ``skip_start`` to
+    ``len(lrs) - skip_end - 1``."""
+    cases = []
+    for kind, (s, e) in enumerate([(10, 5), (5, 5), (0, 1), (12, 3)]):
+        lrs, loss = _curve(kind)
+        cases.append((lrs, loss, s, e))
+    # a curve whose steepest slope lies in the skipped start: skipping must matter
+    lrs, loss = _curve(0)
+    cases.append((lrs, loss, 30, 5))
+
+    def show(a):
+        return f"array of {len(a)}" if isinstance(a, np.ndarray) else repr(a)
+
+    return check_function(fn, _reference_steepest, cases, "steepest_rate", rtol=1e-12,
+                          show=show,
+                          hint="slope = np.gradient(smoothed, np.log10(lrs)); take the argmin "
+                               "of slope[skip_start:len(lrs) - skip_end] and add skip_start "
+                               "back before indexing lrs")
+
+
+def exercise_curve():
+    """Exercise 3's range test: a :class:`course_lib.lr_finder.RangeTest` with a seeded,
+    made-up curve (a plateau near 2.3, a fall to about 0.5, then an explosion)."""
+    lrs = lr_finder.sweep_rates(1e-5, 10.0, 150)
+    x = np.log10(lrs)
+    rng = np.random.default_rng(2017)
+    clean = 2.3 - 1.8 / (1.0 + np.exp(-(x + 1.3) * 2.5)) + 0.05 * np.exp(4.0 * (x + 0.2))
+    losses = clean * np.exp(0.08 * rng.standard_normal(len(x)))
+    sm = lr_finder.smooth(losses, 0.9)
+    cut = lr_finder.divergence_index(sm, 4.0)
+    n = len(x) if cut is None else cut + 1
+    return lr_finder.RangeTest(lrs=lrs[:n], losses=losses[:n], smoothed=sm[:n], planned_lrs=lrs,
+                               stopped_early=cut is not None,
+                               reason="made up for exercise 3", smoothing=0.9)
+
+
+def cyclical_bounds(base_lr, max_lr) -> CheckResult:
+    """Exercise 3: ``max_lr`` at the lowest smoothed loss (between the skipped ends) and
+    ``base_lr = max_lr / 4`` for :func:`exercise_curve`."""
+    name = "cyclical bounds"
+    if is_stub(base_lr) or is_stub(max_lr):
+        return _not_attempted(name)
+    try:
+        base, top = float(base_lr), float(max_lr)
+    except (TypeError, ValueError):
+        return report(FAILED, f"{name}: base_lr and max_lr should be numbers, got "
+                              f"{base_lr!r} and {max_lr!r}")
+    want = lr_finder.clr_bounds(exercise_curve())
+    problems = []
+    if not np.isclose(top, want.max_lr, rtol=1e-9):
+        where = "after" if top > want.max_lr else "before"
+        problems.append(f"max_lr = {top:.4g} lies {where} the lowest point of the smoothed "
+                        f"curve (look between the skipped ends, at result.smoothed)")
+    elif not np.isclose(base, want.base_lr, rtol=1e-9):
+        problems.append(f"base_lr = {base:.4g}, expected a quarter of max_lr, "
+                        f"{want.base_lr:.4g}")
+    if problems:
+        return report(FAILED, f"{name}: " + "; ".join(problems))
+    return report(PASSED, f"{name}: base_lr = {base:.4g}, max_lr = {top:.4g} "
+                          f"(ratio {top / base:.1f})")
