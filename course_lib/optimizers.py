@@ -93,6 +93,10 @@ class Momentum(Optimizer):
     With ``nesterov=True`` the step looks ahead: ``p <- p - lr (g + beta v)`` (with the new
     ``v``), as PyTorch's ``SGD(momentum=beta, nesterov=True)``. The velocity ``v`` starts at 0,
     so the first step equals plain SGD's.
+
+    ``step(..., beta=b)`` uses ``b`` instead of ``self.beta`` for that one update (what
+    PyTorch does when a scheduler such as ``OneCycleLR`` changes the optimizer's momentum
+    between steps); ``training.fit(..., momentum=schedule)`` passes it.
     """
 
     def __init__(self, beta: float = 0.9, nesterov: bool = False):
@@ -109,8 +113,10 @@ class Momentum(Optimizer):
     def init(self, params):
         return _zeros_like(params)
 
-    def step(self, params, grads, state, lr):
-        b = self.beta
+    def step(self, params, grads, state, lr, beta=None):
+        """One update with rate ``lr``; ``beta`` (optional) overrides ``self.beta`` for this
+        step only, so a momentum schedule (1cycle's cyclical momentum) can change it."""
+        b = self.beta if beta is None else beta
         velocity = tree_map(lambda v, g: b * v + g, state, grads)
         if self.nesterov:
             new = tree_map(lambda p, g, v: p - lr * (g + b * v), params, grads, velocity)

@@ -21,6 +21,7 @@ ends the run. :class:`Snapshots` keeps copies of the parameters (for snapshot en
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence
 
@@ -30,7 +31,7 @@ from autograd import value_and_grad
 from . import data as _data
 from . import models
 from ._validate import count
-from .optimizers import get_optimizer, tree_all_finite, tree_map
+from .optimizers import Momentum, get_optimizer, tree_all_finite, tree_map
 from .schedules import as_schedule
 
 __all__ = ["History", "fit", "evaluate", "predict_fn", "loss_fn", "Callback", "Snapshots", "Trace",
@@ -42,7 +43,8 @@ class History:
     """What happened during :func:`fit`.
 
     Per step (one entry per update): ``lrs`` (the rate used) and ``losses`` (the minibatch
-    loss before the update). Per epoch (one entry per finished epoch): ``train_loss``,
+    loss before the update); ``momentums`` (the momentum used) only when ``fit`` was given
+    ``momentum=``, otherwise empty. Per epoch (one entry per finished epoch): ``train_loss``,
     ``val_loss`` and, for classification, ``train_acc`` and ``val_acc``, all measured on the
     whole set after the epoch. ``params`` are the final parameters (the last finite ones if
     the run diverged, when ``diverged_at`` is the step that produced inf/nan).
@@ -60,6 +62,7 @@ class History:
     diverged_at: Optional[int] = None
     message: str = ""
     stop_training: bool = False
+    momentums: List[float] = field(default_factory=list)
 
     @property
     def diverged(self) -> bool:
@@ -219,7 +222,7 @@ def evaluate(params, model, x, y, loss="mse", *, batch_size: Optional[int] = Non
 def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: int = 1,
         batch_size: int = 32, validation_data=None, seed=0, shuffle: bool = True,
         drop_last: bool = False, callbacks: Sequence = (), grad_fn: Optional[Callable] = None,
-        eval_train: bool = True, verbose: int = 1) -> History:
+        eval_train: bool = True, verbose: int = 1, momentum=None) -> History:
     """Train ``model`` from ``params`` on ``(x, y)`` and return a :class:`History`.
 
     Parameters
@@ -239,6 +242,10 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
     eval_train : measure the training loss / accuracy on the whole set after each epoch
         (otherwise the epoch's mean minibatch loss is recorded, as Keras does).
     verbose : 0 silent, 1 one line if the run diverges, 2 also one line per epoch.
+    momentum : ``None`` (default: the optimizer's own ``beta``), or a number or a schedule
+        of the 0-based step giving the momentum ``beta`` of every update, in ``[0, 1)``, for
+        the ``"momentum"`` / ``"nesterov"`` optimizers (e.g. 1cycle's cyclical momentum,
+        ``course_lib.shootout.one_cycle_momentum``). Recorded in ``history.momentums``.
     """
     predict, lossf = predict_fn(model), models.get_loss(loss)
     x, y = np.asarray(x), np.asarray(y)
@@ -283,6 +290,7 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
         bad = int(np.flatnonzero(~np.isfinite(rates) | (rates < 0))[0])
         raise ValueError(f"lr: the schedule gave {rates[bad]!r} at step {bad}; "
                          f"rates must be finite and >= 0")
+    betas = None if momentum is None else _momentum_values(momentum, opt, epochs * n_batches)
     state = opt.init(params)
     step = 0
     call("on_train_begin", params, history)
@@ -294,7 +302,10 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
                 rate = rates[step]
                 value, grads = grad_fn(params, xb, yb)
                 value = float(value)
-                new_params, state = opt.step(params, grads, state, rate)
+                if betas is None:
+                    new_params, state = opt.step(params, grads, state, rate)
+                else:
+                    new_params, state = opt.step(params, grads, state, rate, beta=betas[step])
                 if not np.isfinite(value) or not tree_all_finite(new_params):
                     what = "the loss" if not np.isfinite(value) else "the parameters"
                     history.diverged_at = step
@@ -304,6 +315,8 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
                     break
                 params = new_params
                 history.lrs.append(float(rate))
+                if betas is not None:
+                    history.momentums.append(float(betas[step]))
                 history.losses.append(value)
                 batch_losses.append((value, len(xb)))
                 call("on_step_end", step, params, history)
@@ -340,6 +353,25 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
         print(f"training stopped: {history.message}")
     call("on_train_end", params, history)
     return history
+
+
+def _momentum_values(momentum, opt, steps: int) -> np.ndarray:
+    """The momentum of each of ``steps`` updates, checked: a number or a schedule, in [0, 1)."""
+    if not isinstance(opt, Momentum):
+        raise ValueError(f"momentum: a momentum schedule needs the 'momentum' or 'nesterov' "
+                         f"optimizer, got {getattr(opt, 'name', opt)!r}")
+    if callable(momentum):
+        betas = np.asarray(as_schedule(momentum)(np.arange(steps)), dtype=float)
+    elif isinstance(momentum, (bool, np.bool_)) or not isinstance(momentum, numbers.Real):
+        raise ValueError(f"momentum must be a number in [0, 1) or a schedule of the step, "
+                         f"got {momentum!r}")
+    else:
+        betas = np.full(steps, float(momentum))
+    bad = ~np.isfinite(betas) | (betas < 0) | (betas >= 1)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"momentum: got {float(betas[i])!r} at step {i}; the momentum must lie in [0, 1)")
+    return betas
 
 
 def _epoch_line(h: History, epochs: int) -> str:

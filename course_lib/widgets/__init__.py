@@ -12,7 +12,8 @@ browser::
 Lesson 00 uses :func:`parabola_explorer`, lesson 01 :func:`gd_explorer`, lesson 02
 :func:`fdiff_explorer`, lesson 03 :func:`surface_explorer`, lesson 04
 :func:`training_explorer`, lesson 05 :func:`schedule_explorer`, lesson 06 :func:`lr_finder_explorer`,
-lesson 07 :func:`cyclical_explorer` and lesson 08 :func:`sgdr_explorer`.
+lesson 07 :func:`cyclical_explorer`, lesson 08 :func:`sgdr_explorer` and lesson 09
+:func:`shootout_explorer`.
 """
 from .base import Explorer
 from .cyclical import cyclical_explorer, CyclicalExplorer
@@ -22,10 +23,12 @@ from .lr_finder import lr_finder_explorer, LRFinderExplorer
 from .parabola import parabola_explorer, ParabolaExplorer
 from .schedule import schedule_explorer, ScheduleExplorer
 from .sgdr import sgdr_explorer, SGDRExplorer
+from .shootout import shootout_explorer, ShootoutExplorer
 from .surface import surface_explorer, SurfaceExplorer
 from .training import training_explorer, TrainingExplorer
 
 __all__ = ["Explorer", "cyclical_explorer", "CyclicalExplorer", "fdiff_explorer", "FDiffExplorer", "gd_explorer", "GDExplorer",
            "lr_finder_explorer", "LRFinderExplorer", "parabola_explorer", "ParabolaExplorer",
-           "schedule_explorer", "ScheduleExplorer", "sgdr_explorer", "SGDRExplorer", "surface_explorer", "SurfaceExplorer",
+           "schedule_explorer", "ScheduleExplorer", "sgdr_explorer", "SGDRExplorer",
+           "shootout_explorer", "ShootoutExplorer", "surface_explorer", "SurfaceExplorer",
            "training_explorer", "TrainingExplorer"]

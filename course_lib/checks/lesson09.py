@@ -1,0 +1,88 @@
+"""Checkers for lesson 09: the schedule shoot-out."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import data, models, schedules, shootout
+from . import FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, is_stub, report
+
+__all__ = ["mean_and_spread", "own_schedule", "BUDGET", "SEEDS", "TARGET", "SIZES",
+           "lesson_shootout"]
+
+#: the lesson's shoot-out: network, budget (updates), seeds and target accuracy
+SIZES = (64, 32, 10)
+BUDGET = 450
+SEEDS = (0, 1, 2)
+TARGET = 0.95
+
+
+def _reference_spread(values):
+    s = shootout.spread(values)
+    return np.array([s["mean"], s["std"], s["min"], s["max"]])
+
+
+def mean_and_spread(fn) -> CheckResult:
+    """``fn(values) -> (mean, std, min, max)`` with the sample standard deviation."""
+    cases = [(np.array([0.9611, 0.9667, 0.9583]),), (np.array([0.1, 0.3]),),
+             (np.array([0.95, 0.95, 0.95, 0.95]),), ([0.5, 0.7, 0.6, 0.9, 0.8],)]
+
+    def show(a):
+        return np.array2string(np.asarray(a), precision=4, separator=", ")
+
+    return check_function(fn, _reference_spread, cases, "mean_and_spread", rtol=1e-9,
+                          atol=1e-12, show=show,
+                          hint="return (mean, std, min, max) in that order; the spread of a "
+                               "few runs is the sample standard deviation, np.std(values, "
+                               "ddof=1)")
+
+
+def lesson_shootout(recipes, seeds=SEEDS, steps=BUDGET, target=TARGET, eval_every=15):
+    """The lesson's shoot-out for some recipes: digits split (seed 0), MLP ``SIZES``,
+    SGD with momentum 0.9, batch 32, ``steps`` updates per run."""
+    split = data.digits_split(seed=0)
+    return shootout.shootout(recipes, lambda s: models.init_mlp(SIZES, seed=s), "mlp",
+                             split.x_train, split.y_train, validation_data=split.val,
+                             steps=steps, seeds=seeds, target=target, eval_every=eval_every)
+
+
+def own_schedule(recipe, min_accuracy: float = TARGET) -> CheckResult:
+    """A recipe ``total -> schedule`` of your own, run in the lesson's shoot-out (3 seeds,
+    450 updates): it passes when no run diverges and the mean final validation accuracy
+    reaches ``min_accuracy``. Prints its row of the table."""
+    name = "your schedule"
+    if is_stub(recipe):
+        return report(NOT_ATTEMPTED, f"{name}: not attempted yet (replace the stub with your answer)")
+    if not callable(recipe):
+        return report(FAILED, f"{name} should be a function of the total number of steps "
+                              f"(def my_schedule(total): return ...), got {recipe!r}")
+    try:
+        built = recipe(BUDGET)
+    except Exception as exc:  # the student's code failed: say how, never re-raise
+        return report(FAILED, f"{name}({BUDGET}) raised {type(exc).__name__}: {exc}")
+    if built is None:
+        return report(NOT_ATTEMPTED, f"{name}: not attempted yet (it returns None: finish "
+                                     f"the function)")
+    if isinstance(built, shootout.Recipe) or not (callable(built) or isinstance(built, (int, float))):
+        return report(FAILED, f"{name}({BUDGET}) should return a schedule (e.g. "
+                              f"schedules.cosine(0.05, total)), got {built!r}")
+    try:
+        result = lesson_shootout({"yours": recipe})
+    except ValueError as exc:
+        return report(FAILED, f"{name} could not be used as a learning rate: {exc}")
+    row = result.row("yours")
+    n = row["runs"]
+    if row["diverged"]:
+        return report(FAILED, f"{name} diverged in {row['diverged']} of {n} runs. Hint: the "
+                              f"peak rate is too large; stay near the range test's suggestion")
+    stats = (f"final validation accuracy {row['acc_mean']:.4f} ± {row['acc_std']:.4f} "
+             f"[{row['acc_min']:.4f}, {row['acc_max']:.4f}] over {n} seeds, "
+             f"{row['reached']}/{n} reached {TARGET:g}")
+    if row["acc_mean"] >= min_accuracy:
+        return report(PASSED, f"{name}: {stats}")
+    if row["loss_mean"] > np.log(10):
+        hint = ("the final loss is worse than guessing (log 10 = 2.30): the rate is too large "
+                "for this network; peak near the range test's suggestion")
+    else:
+        hint = ("start (or peak) near the range test's suggestion and end with a small rate; "
+                "a rate that is too small never gets there in 450 updates")
+    return report(FAILED, f"{name}: {stats}; the mean should reach {min_accuracy:g}. Hint: {hint}")
