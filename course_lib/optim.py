@@ -9,13 +9,12 @@ one line is printed instead of a wall of ``RuntimeWarning``s.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
 
 from ._validate import count, point
-from .optimizers import SGD, Adam, Momentum, Optimizer, get_optimizer, minimize, tree_map
+from .optimizers import SGD, Adam, Momentum, Optimizer, Path, get_optimizer, minimize, tree_map
 from .schedules import as_schedule
 
 __all__ = ["GDResult", "gradient_descent", "DivergenceError",
@@ -27,30 +26,15 @@ class DivergenceError(FloatingPointError):
     """Raised by ``gradient_descent(..., on_divergence="raise")``."""
 
 
-@dataclass
-class GDResult:
+class GDResult(Path):
     """The path of a gradient-descent run.
 
     ``xs`` has shape ``(steps_done + 1, d)``: the start and every point after it. ``lrs[i]``
     is the rate update ``i`` used. ``losses`` (if a ``loss_fn`` was given) has one value per
     row of ``xs``. If the run diverged, ``diverged_at`` is the 0-based index of the update
-    that produced inf/nan, and ``xs`` ends at the last finite point.
+    that produced inf/nan, and ``xs`` ends at the last finite point. (The same record as
+    :class:`course_lib.optimizers.Path`, with a count of the steps and a readable repr.)
     """
-
-    xs: np.ndarray
-    lrs: np.ndarray
-    losses: Optional[np.ndarray] = None
-    diverged_at: Optional[int] = None
-    message: str = field(default="")
-
-    @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
-
-    @property
-    def x(self) -> np.ndarray:
-        """The last (finite) point."""
-        return self.xs[-1]
 
     @property
     def steps_done(self) -> int:

@@ -50,6 +50,7 @@ from . import training
 from ._validate import count, positive_number
 from .optimizers import Momentum, get_optimizer
 from .schedules import Schedule, as_schedule
+from .schedules_cyclic import _OneCycle
 
 __all__ = ["one_cycle_momentum", "Recipe", "shootout", "Shootout", "Run", "spread",
            "SORT_KEYS"]
@@ -60,38 +61,23 @@ SORT_KEYS = ("accuracy", "loss", "steps")
 
 # --- 1cycle's cyclical momentum -------------------------------------------------------------
 
-class _OneCycleMomentum(Schedule):
+class _OneCycleMomentum(_OneCycle):
+    """1cycle's momentum: the same phases and annealing as :func:`schedules.one_cycle`
+    (inherited), run between ``max_momentum`` and ``base_momentum`` the other way round."""
+
     name = "one_cycle_momentum"
 
     def __init__(self, total_steps, base_momentum, max_momentum, pct_start, anneal, three_phase,
                  phases):
-        super().__init__(total_steps=total_steps, base_momentum=base_momentum,
-                         max_momentum=max_momentum, pct_start=pct_start, anneal=anneal,
-                         three_phase=three_phase)
+        Schedule.__init__(self, total_steps=total_steps, base_momentum=base_momentum,
+                          max_momentum=max_momentum, pct_start=pct_start, anneal=anneal,
+                          three_phase=three_phase)
         self.total_steps, self.anneal = total_steps, anneal
         self.max_momentum = max_momentum
+        self.min_lr = max_momentum  # what _OneCycle holds after total_steps: here the top momentum
         lo, hi = base_momentum, max_momentum
         values = [(hi, lo), (lo, hi), (hi, hi)] if three_phase else [(hi, lo), (lo, hi)]
         self.phases = [(end, start, stop) for (end, _, _), (start, stop) in zip(phases, values)]
-
-    def _anneal(self, start, end, pct):
-        if self.anneal == "cos":
-            return end + (start - end) / 2.0 * (np.cos(np.pi * pct) + 1)
-        return (end - start) * pct + start
-
-    def _rate(self, t):
-        out = np.full(t.shape, self.max_momentum)    # held after total_steps
-        todo = t < self.total_steps
-        start_step = 0.0
-        for i, (end_step, lo, hi) in enumerate(self.phases):
-            last = i == len(self.phases) - 1
-            mask = todo if last else todo & (t <= end_step)
-            if np.any(mask):
-                pct = (t[mask] - start_step) / (end_step - start_step)
-                out[mask] = self._anneal(lo, hi, pct)
-            todo = todo & ~mask
-            start_step = end_step
-        return out
 
 
 def one_cycle_momentum(total_steps: int, base_momentum: float = 0.85,
