@@ -100,8 +100,9 @@ class RestartProblem:
             x1, x2 = y1, y2
             xs[i + 1, 0], xs[i + 1, 1] = x1, x2
         xs = xs[:done + 1]
-        return RestartRun(xs, np.asarray(functions.himmelblau(xs.T), dtype=float),
-                          rates[:done], diverged_at, message)
+        with np.errstate(over="ignore", invalid="ignore"):  # far-flung points: inf, said in words
+            losses = np.asarray(functions.himmelblau(xs.T), dtype=float)
+        return RestartRun(xs, losses, rates[:done], diverged_at, message)
 
     def nearest(self, xs) -> np.ndarray:
         """The index (0..3) of the minimum nearest to each point of ``xs`` (``(k, 2)``)."""

@@ -1,0 +1,164 @@
+"""Every widget of every lesson, in a real browser.
+
+For each notebook in lessons/ with a committed widget output, and for each front-end
+(JupyterLab, and Jupyter Notebook 7), the test opens a temporary copy of the notebook in
+headless Chromium, clears the outputs, runs all cells from the menu, waits until the kernel
+is really idle, then checks that
+
+* every explorer is displayed exactly once (as many widget pictures per cell as the committed
+  notebook has, and no extra static figure),
+* no "Error displaying widget" / "Loading widget..." text is left on the page,
+* (a warning, not a failure) each explorer's status line shows what the kernel ended with
+  in the committed run: when a cell changes the explorer right after the cell that displays
+  it, Run All can be faster than the front-end, which then drops that update; and a slider
+  value off its step grid is snapped by the browser and sent back to the kernel,
+* for every explorer picture, moving a slider of that explorer (keyboard on the handle; the
+  mouse where the front-end swallows the key; for an explorer without sliders, a toggle
+  button, check box or selection) produces a new picture.
+
+Needs Debian's Chromium (`apt-get install chromium`) and Playwright for Python
+(`pip install playwright`, in requirements.txt; no browser download). Without them the tests
+skip, except in CI (environment variable CI set), where a skip would hide a broken setup, so
+they fail instead. One server and one browser per test session, one page per notebook;
+screenshots of failures go to a temporary folder whose path is printed.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+import browser_support as bs
+
+NOTEBOOKS = bs.widget_notebooks()
+FRONTENDS = list(bs.FRONTENDS)  # "lab", "notebook"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def unavailable(reason: str):
+    """Skip with ``reason`` on a workstation; fail in CI, where a skip would hide a broken setup."""
+    if in_ci():
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def jupyter_server():
+    reason = bs.missing_browser()
+    if reason:
+        unavailable(reason)
+    server = bs.JupyterServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()  # by PID: terminate, wait, kill
+        shutil.rmtree(server.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser(jupyter_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = bs.launch_browser(p)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+_shots = []
+
+
+def shots_dir() -> Path:
+    """A temporary folder for the screenshots of failures (made at the first failure)."""
+    if not _shots:
+        _shots.append(Path(tempfile.mkdtemp(prefix="course-browser-screenshots-")))
+    return _shots[0]
+
+
+@pytest.mark.parametrize("frontend", FRONTENDS)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_widgets_work_in_the_browser(notebook: Path, frontend: str, jupyter_server, browser):
+    reason = bs.missing_frontend(frontend)
+    if reason:
+        unavailable(reason)
+    expected = bs.expected_layout(notebook)
+    rel = jupyter_server.add(notebook, frontend)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page_errors = []
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    started = time.monotonic()
+    try:
+        bs.open_notebook(page, jupyter_server, rel, frontend)
+        run_seconds = bs.run_all(page, jupyter_server, rel, frontend, expected["code_cells"])
+
+        # -- every widget displayed exactly once, nothing left loading or broken --------
+        cells = page.locator(".jp-Notebook .jp-Cell")
+        assert cells.count() == expected["cells"], (
+            f"the page shows {cells.count()} cells, the notebook has {expected['cells']}")
+        for index in range(expected["cells"]):
+            cell = cells.nth(index)
+            shown = cell.locator("img.widget-image").count()
+            want = expected["widget_images"].get(index, 0)
+            assert shown == want, (f"cell {index}: {shown} widget picture(s) in the page, "
+                                   f"the committed notebook has {want}")
+            if index in expected["widget_images"]:
+                pngs = cell.locator(".jp-RenderedImage").count()
+                assert pngs == expected["pngs"][index], (
+                    f"cell {index}: {pngs} static figure(s) next to the widget "
+                    f"(committed: {expected['pngs'][index]}): the figure is displayed twice")
+        stale = []
+        for index, want in expected["status"].items():
+            shown = [" ".join(t.split()) for t in
+                     cells.nth(index).locator(".widget-html-content").all_inner_texts()]
+            if want and sorted(shown) != sorted(want):
+                stale.append(f"cell {index}: the page shows {shown}, the kernel ended with {want}")
+        if stale:
+            warnings.warn(f"{notebook.name} [{frontend}]: after Run All an explorer's status line "
+                          "differs from the committed widget state (an update sent right after "
+                          "the widget was displayed was lost by the front-end, or a slider "
+                          "snapped a value to its step and sent it back): " + "; ".join(stale))
+        images = bs.explorer_images(page)
+        assert len(images) == sum(expected["widget_images"].values())
+        assert not bs.page_problems(page), f"after Run All: {bs.page_problems(page)}"
+
+        # -- every picture follows its own explorer's controls --------------------------
+        moved = []
+        for number, img in enumerate(images):
+            bs.wait_until(lambda: bs.src(img).startswith(("blob:", "data:")), 30,
+                          f"widget picture {number} to be drawn")
+            result = bs.move_some_control(page, img)
+            assert result["control"], (
+                f"widget picture {number}: no control of its explorer changed it "
+                f"(controls: {bs.control_names(bs.explorer_box(img))}; "
+                f"arrow keys swallowed on: {result['swallowed']})")
+            moved.append(f"{result['control']} ({result['how']})")
+            if result["swallowed"]:
+                print(f"{frontend}: the arrow keys did not move {result['swallowed']} "
+                      "(a front-end shortcut took them); moved with the mouse instead")
+        assert not bs.page_problems(page), f"after moving the sliders: {bs.page_problems(page)}"
+        print(f"{notebook.name} [{frontend}]: run all {run_seconds:.1f} s, "
+              f"total {time.monotonic() - started:.1f} s, moved {moved}")
+    except BaseException:
+        shot = bs.screenshot(page, shots_dir(), f"{notebook.stem}-{frontend}")
+        print(f"screenshot of the failure: {shot}")
+        if page_errors:
+            print("errors in the page:", *page_errors[:5], sep="\n  ")
+        print("server log (end):\n" + jupyter_server.log_tail(2000))
+        raise
+    finally:
+        try:
+            context.close()
+        finally:
+            jupyter_server.shutdown_sessions(rel)
