@@ -65,15 +65,22 @@ def _fmt(x) -> str:
     return f"{x:.6g}"
 
 
-def check_number(answer, expected: float, name: str, *, rtol: float = 1e-6, atol: float = 0.0,
-                 hint: str = "") -> CheckResult:
-    """Compare a number with the expected value to ``atol + rtol * |expected|``."""
+def _number(answer, name: str):
+    """The answer as a float, or the (printed) result for a stub or a non-number."""
     if is_stub(answer):
         return _not_attempted(name)
     try:
-        value = float(np.asarray(answer, dtype=float))
+        return float(np.asarray(answer, dtype=float))
     except (TypeError, ValueError):
         return report(FAILED, f"{name} should be a number, got {answer!r}")
+
+
+def check_number(answer, expected: float, name: str, *, rtol: float = 1e-6, atol: float = 0.0,
+                 hint: str = "") -> CheckResult:
+    """Compare a number with the expected value to ``atol + rtol * |expected|``."""
+    value = _number(answer, name)
+    if isinstance(value, CheckResult):
+        return value
     tol = atol + rtol * abs(expected)
     off = value - expected
     if np.isfinite(value) and abs(off) <= tol:
@@ -86,12 +93,9 @@ def check_number(answer, expected: float, name: str, *, rtol: float = 1e-6, atol
 
 def check_between(answer, low: float, high: float, name: str, *, hint: str = "") -> CheckResult:
     """Pass when ``low <= answer <= high``."""
-    if is_stub(answer):
-        return _not_attempted(name)
-    try:
-        value = float(np.asarray(answer, dtype=float))
-    except (TypeError, ValueError):
-        return report(FAILED, f"{name} should be a number, got {answer!r}")
+    value = _number(answer, name)
+    if isinstance(value, CheckResult):
+        return value
     if low <= value <= high:
         return report(PASSED, f"{name} = {_fmt(value)} lies in [{_fmt(low)}, {_fmt(high)}]")
     side = "too small" if value < low else "too large"
