@@ -76,7 +76,10 @@ class Schedule:
         return np.array(rates)
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        # long floats at 6 significant digits: a slider-snapped 0.3019951720402013 reads
+        # 0.301995, while 0.2 and 0.0 stay as they are
+        args = ", ".join(f"{k}={v:.6g}" if isinstance(v, float) and len(repr(v)) > 10
+                         else f"{k}={v!r}" for k, v in self.params.items())
         return f"{self.name}({args})"
 
 
