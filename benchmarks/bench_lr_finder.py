@@ -24,19 +24,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy as np  # noqa: E402
 from autograd import value_and_grad  # noqa: E402
 
+from _timing import median_ms  # noqa: E402
 from course_lib import data, lr_finder, models, training  # noqa: E402
 from course_lib.optimizers import SGD  # noqa: E402
 
 REPEATS = 15
 
 
-def _median_ms(fn, repeat: int = REPEATS):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times), max(times)
 
 
 def range_test_vs_training() -> None:
@@ -60,8 +54,8 @@ def range_test_vs_training() -> None:
         assert len(res) == 100
 
     plain_steps(), range_test()        # warm up
-    t_plain, _ = _median_ms(plain_steps)
-    t_test, _ = _median_ms(range_test)
+    t_plain, _ = median_ms(plain_steps, REPEATS)
+    t_test, _ = median_ms(range_test, REPEATS)
     print(f"100 plain training steps (autograd + SGD):  median {t_plain:7.2f} ms "
           f"({1e3 * t_plain / 100:.0f} us per step)")
     print(f"100-step range test:                       median {t_test:7.2f} ms")
@@ -90,8 +84,8 @@ def explorer_latency() -> None:
               f"max {max(t):6.2f} ms")
     # the pure part of an update: re-smooth and re-suggest, no drawing
     res = ex.result
-    t_view, _ = _median_ms(lambda: res.view(smoothing=0.95, diverge_factor=4.0).suggest("valley"),
-                           repeat=50)
+    t_view, _ = median_ms(lambda: res.view(smoothing=0.95, diverge_factor=4.0).suggest("valley"),
+                          50)
     print(f"view + suggestion alone (350 points):      median {t_view:6.3f} ms")
 
 

@@ -23,16 +23,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np  # noqa: E402
 
+from _timing import median_ms  # noqa: E402
 from course_lib import data, models, surfaces, training  # noqa: E402
 
 
-def _median_ms(fn, repeat: int) -> tuple:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times), max(times)
 
 
 def training_epoch() -> None:
@@ -47,16 +41,16 @@ def training_epoch() -> None:
             training.fit(net, "mlp", split.x_train, split.y_train, loss="cross_entropy",
                          optimizer=opt, lr=lr, epochs=1, batch_size=32, eval_train=False,
                          verbose=0)
-        med, worst = _median_ms(one_epoch, 7)
+        med, worst = median_ms(one_epoch, 7)
         print(f"{opt:<10} {med:16.1f} {worst:8.1f} {med / steps * 1e3:8.0f}")
-    med, _ = _median_ms(lambda: training.evaluate(net, "mlp", split.x_val, split.y_val,
+    med, _ = median_ms(lambda: training.evaluate(net, "mlp", split.x_val, split.y_val,
                                                   "cross_entropy"), 20)
     print(f"evaluate on {len(split.x_val)} validation images: {med:.2f} ms")
     loss = lambda p: models.cross_entropy(models.mlp(p, split.x_val), split.y_val)  # noqa: E731
     d1, d2 = surfaces.random_direction(net, seed=1), surfaces.random_direction(net, seed=2)
     grid = np.linspace(-1, 1, 25)
     for vec in (True, False):
-        med, _ = _median_ms(lambda: surfaces.loss_plane(loss, net, d1, d2, grid, grid,
+        med, _ = median_ms(lambda: surfaces.loss_plane(loss, net, d1, d2, grid, grid,
                                                         vectorized=vec), 3)
         print(f"25 x 25 loss plane ({'vectorized' if vec else 'loop'}): {med:.0f} ms")
 

@@ -192,6 +192,16 @@ def _is_classification(loss) -> bool:
     return loss is models.cross_entropy
 
 
+def _samples(x, y):
+    """``x`` and ``y`` as arrays with one label per row, and at least one row."""
+    x, y = _data._check_xy(x, y)
+    if y is None:
+        raise ValueError("y must hold the labels or targets, got None")
+    if len(x) == 0:
+        raise ValueError("x must hold at least one sample")
+    return x, y
+
+
 def evaluate(params, model, x, y, loss="mse", *, batch_size: Optional[int] = None) -> dict:
     """The loss on ``(x, y)`` (and the accuracy, for cross-entropy), with no update.
 
@@ -199,11 +209,7 @@ def evaluate(params, model, x, y, loss="mse", *, batch_size: Optional[int] = Non
     ``batch_size`` the set is evaluated in chunks and the results weighted by chunk size.
     """
     predict, lossf = predict_fn(model), models.get_loss(loss)
-    x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"y must have one entry per row of x: got {len(y)} for {len(x)} rows")
-    if len(x) == 0:
-        raise ValueError("x must hold at least one sample")
+    x, y = _samples(x, y)
     size = len(x) if batch_size is None else count(batch_size, "batch_size")
     total_loss, correct = 0.0, 0.0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -248,11 +254,7 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
         ``course_lib.shootout.one_cycle_momentum``). Recorded in ``history.momentums``.
     """
     predict, lossf = predict_fn(model), models.get_loss(loss)
-    x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"y must have one entry per row of x: got {len(y)} for {len(x)} rows")
-    if len(x) == 0:
-        raise ValueError("x must hold at least one sample")
+    x, y = _samples(x, y)
     opt = get_optimizer(optimizer)
     schedule = as_schedule(lr)
     epochs = count(epochs, "epochs", minimum=0)

@@ -345,3 +345,12 @@ def test_lesson01_largest_stable_lr(capsys):
 
 def test_public_names():
     assert {"check_number", "check_between", "check_array", "check_function"} <= set(checks.__all__)
+
+
+def test_brief_quotes_long_arrays_by_shape(capsys):
+    from course_lib.checks import brief
+    assert brief(3.0) == "3.0"
+    assert brief(np.array([1.0, 2.0])) == repr(np.array([1.0, 2.0]))
+    assert brief(np.zeros((4, 5))) == "<array of shape (4, 5)>"
+    result = check_function(lambda t: t * 0.0, lambda t: t * 1.0, [(np.arange(1.0, 41.0),)], "f")
+    assert not result and "f(<array of shape (40,)>)" in result.message

@@ -14,13 +14,13 @@ A checker prints one line and returns a :class:`CheckResult`:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
 __all__ = [
     "CheckResult", "PASSED", "FAILED", "NOT_ATTEMPTED",
-    "is_stub", "report", "check_number", "check_array", "check_function", "check_between",
+    "is_stub", "report", "brief", "check_number", "check_array", "check_function", "check_between",
 ]
 
 PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
@@ -139,11 +139,13 @@ def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float 
 
 def check_function(fn: Callable, reference: Callable, inputs: Iterable, name: str, *,
                    rtol: float = 1e-6, atol: float = 1e-12, hint: str = "",
-                   show: Callable = repr) -> CheckResult:
+                   show: Optional[Callable] = None) -> CheckResult:
     """Call ``fn`` and ``reference`` on each input (a tuple of arguments) and compare.
 
-    A function that returns ``None`` (the stub's body) counts as not attempted.
+    A function that returns ``None`` (the stub's body) counts as not attempted. Inputs are
+    quoted in messages with ``show`` (default :func:`brief`: long arrays by their shape).
     """
+    show = brief if show is None else show
     if is_stub(fn):
         return _not_attempted(name)
     if not callable(fn):
@@ -166,6 +168,13 @@ def check_function(fn: Callable, reference: Callable, inputs: Iterable, name: st
         if problem is not None:
             return report(FAILED, f"{name}{_args(args, show)} {problem}.{extra}")
     return report(PASSED, f"{name} agrees with the reference on {len(inputs)} test inputs")
+
+
+def brief(value) -> str:
+    """How a checker quotes an input: ``repr``, but an array longer than 6 by its shape."""
+    if isinstance(value, np.ndarray) and value.size > 6:
+        return f"<array of shape {value.shape}>"
+    return repr(value)
 
 
 def _args(args, show) -> str:

@@ -21,11 +21,7 @@ def smooth(fn) -> CheckResult:
              (2.3 + 0.2 * rng.standard_normal(40), 0.98),
              (np.linspace(3.0, 1.0, 25), 0.0)]
 
-    def show(a):
-        return f"array of {len(a)} losses" if isinstance(a, np.ndarray) else repr(a)
-
     return check_function(fn, _reference_smooth, cases, "smooth_losses", rtol=1e-9, atol=1e-12,
-                          show=show,
                           hint="avg = beta * avg + (1 - beta) * loss starting from avg = 0, and "
                                "divide by (1 - beta ** (i + 1)) with i counted from 0, so the "
                                "first smoothed value equals the first loss")
@@ -57,11 +53,7 @@ def steepest_rate(fn) -> CheckResult:
     lrs, loss = _curve(0)
     cases.append((lrs, loss, 30, 5))
 
-    def show(a):
-        return f"array of {len(a)}" if isinstance(a, np.ndarray) else repr(a)
-
     return check_function(fn, _reference_steepest, cases, "steepest_rate", rtol=1e-12,
-                          show=show,
                           hint="slope = np.gradient(smoothed, np.log10(lrs)); take the argmin "
                                "of slope[skip_start:len(lrs) - skip_end] and add skip_start "
                                "back before indexing lrs")

@@ -28,10 +28,7 @@ def triangular(fn) -> CheckResult:
              (20, 0.1, 1.0, 10), (37, 0.01, 0.5, 8), (np.arange(100), 0.001, 0.006, 20),
              (np.array([0, 3, 6, 9, 12]), 1.0, 4.0, 3)]
 
-    def show(a):
-        return f"np.arange({len(a)})" if isinstance(a, np.ndarray) and len(a) > 6 else repr(a)
-
-    return check_function(fn, _triangular, cases, "triangular", rtol=1e-10, atol=1e-14, show=show,
+    return check_function(fn, _triangular, cases, "triangular", rtol=1e-10, atol=1e-14,
                           hint="cycle = floor(1 + t / (2 step_size)), x = |t / step_size - 2 cycle "
                                "+ 1|, rate = base_lr + (max_lr - base_lr) * max(0, 1 - x); use "
                                "np.floor, np.abs and np.maximum so an array t works")
