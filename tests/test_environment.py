@@ -1,12 +1,15 @@
 """Unit tests of course_lib.environment: version comparison and the lesson-00 summary."""
+import re
 import sys
+from pathlib import Path
 from importlib import metadata
 
 import pytest
 
 from course_lib import environment as env
-from course_lib.environment import REQUIRED, Package
+from course_lib.environment import INSTRUCTOR, PYTHON, REQUIRED, Package
 
+ROOT = Path(__file__).resolve().parent.parent
 MISSING = "no-such-package-for-course-lib-tests"
 
 
@@ -67,7 +70,7 @@ def test_required_covers_the_runtime_dependencies():
 def test_summary_ok_in_this_environment():
     text = env.summary()
     assert text.startswith("✅")
-    assert f"all {len(REQUIRED)} required packages" in text
+    assert f"all {len(REQUIRED)} packages the lessons need" in text
     assert "\n" not in text
 
 
@@ -96,10 +99,48 @@ def test_too_old_package_reported(monkeypatch):
 def test_versions_table():
     table = env.versions_table()
     lines = table.splitlines()
-    assert lines[0].split() == ["python", sys.version.split()[0]]
-    assert len(lines) == 1 + len(REQUIRED)
+    assert lines[0].split() == ["python", sys.version.split()[0], "ok"]
+    assert len(lines) == 1 + len(REQUIRED) + 1 + len(INSTRUCTOR)
     for line, name in zip(lines[1:], REQUIRED):
         name_col, version_col, mark = line.split(maxsplit=2)
         assert name_col == name
         assert version_col == metadata.version(name)
         assert mark == "ok"
+
+
+def test_instructor_tools_never_turn_the_summary_red(monkeypatch):
+    monkeypatch.setitem(INSTRUCTOR, MISSING, "1.0")
+    assert env.summary().startswith("✅")
+    table = env.versions_table()
+    assert f"{MISSING}" in table and "not installed" in table and "optional" in table
+
+
+def test_test_tools_are_not_demanded_from_students():
+    # a student who installed course_lib alone has its dependencies and a kernel, not nbval
+    assert not {"nbval", "pytest", "jupyterlab", "notebook", "playwright"} & set(REQUIRED)
+
+
+def test_old_python_is_reported(monkeypatch):
+    monkeypatch.setattr(env, "PYTHON", "99.0")
+    text = env.summary()
+    assert text.startswith("❌") and "python (need >= 99.0" in text
+
+
+def _declared(path, names):
+    """name -> minimum version declared as `name>=X` in a requirements/pyproject file."""
+    text = (ROOT / path).read_text()
+    found = {}
+    for name in names:
+        match = re.search(rf'(?m)^\s*"?{re.escape(name)}>=([0-9.]+)', text)
+        if match:
+            found[name] = match.group(1)
+    return found
+
+
+def test_minimums_mirror_requirements_and_pyproject():
+    both = {**REQUIRED, **INSTRUCTOR}
+    assert _declared("requirements.txt", both) == both
+    runtime = _declared("pyproject.toml", REQUIRED)
+    assert runtime == {k: v for k, v in REQUIRED.items() if k in runtime}
+    assert {"numpy", "autograd", "matplotlib", "ipywidgets"} <= set(runtime)
+    assert f'requires-python = ">={PYTHON}"' in (ROOT / "pyproject.toml").read_text()

@@ -82,3 +82,48 @@ def test_solutions_have_exercises_and_lessons_hide_them():
         assert "not attempted yet" in outputs, f"lessons/{sol.name}: stubs should be reported as not attempted"
         assert "✅" in "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                                 for o in c.outputs), f"solutions/{sol.name}: no checker passes"
+
+
+# -- truth rules (DESIGN.md "Truth rules", the issue "Every statement true") --------------
+
+def _text_outputs(cell) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append(out.get("text", ""))
+        parts.append(out.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_lesson_checks_its_claims_and_none_is_broken(path):
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "from course_lib.claims import claim" in code, "back the prose's claims with claim()"
+    outputs = "\n".join(_text_outputs(c) for c in nb.cells if c.cell_type == "code")
+    held = [line for line in outputs.splitlines() if line.startswith("✓ ")]
+    assert held, "no claim printed ✓"
+    assert "✗ no longer true" not in outputs, "a claim of the prose no longer holds"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_sources_are_named_and_listed(path):
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    # a source is named (author, title, link), never "the post" / "the toolbox" / "the seed"
+    vague = re.findall(r"(?i)\bthe (?:blog )?(?:post|toolbox|seed)\b(?!-to-seed)|\ba blog post\b", text)
+    assert not vague, f"name the source instead of {vague}"
+    sources = [c.source for c in nb.cells if c.cell_type == "markdown"
+               and c.source.lstrip().startswith("## Sources")]
+    assert sources, "end with a '## Sources' cell"
+    assert re.search(r"https?://", sources[-1]), "the Sources cell links its sources"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_plots_use_the_inline_backend_even_when_mplbackend_is_set(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    first_plot = next((i for i, s in enumerate(code) if "plt." in s), None)
+    if first_plot is None:
+        return
+    before = "\n".join(code[:first_plot + 1])
+    assert "%matplotlib inline" in before, "start the setup cell with %matplotlib inline"
