@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["claim", "HOLDS", "BROKEN"]
+__all__ = ["claim", "Claim", "HOLDS", "BROKEN"]
 
 #: the marks printed in front of a claim that holds / no longer holds
 HOLDS, BROKEN = "✓", "✗ no longer true:"
@@ -42,12 +42,37 @@ def _as_bool(holds, name: str) -> bool:
     raise TypeError(f"{name} must be True or False, got {type(holds).__name__} {holds!r}")
 
 
-def claim(statement: str, holds) -> bool:
+class Claim:
+    """What :func:`claim` returns: truthy when the claim held. It shows nothing when it is
+    the last line of a cell (the line was printed already), so no stray ``True`` appears."""
+
+    __slots__ = ("statement", "holds")
+
+    def __init__(self, statement: str, holds: bool):
+        self.statement, self.holds = statement, holds
+
+    def __bool__(self) -> bool:
+        return self.holds
+
+    def __eq__(self, other) -> bool:
+        return bool(self) == bool(other) if isinstance(other, (bool, np.bool_, Claim)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.statement, self.holds))
+
+    def __repr__(self) -> str:
+        return f"Claim({self.statement!r}, holds={self.holds})"
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
+def claim(statement: str, holds) -> Claim:
     """Print ``✓ statement`` if ``holds`` is True, else ``✗ no longer true: statement``.
 
     ``statement`` is the sentence as the prose makes it (one line, no trailing newline);
-    ``holds`` is the comparison that makes it true (a bool or numpy bool). Returns the
-    truth value, so claims can be combined or counted.
+    ``holds`` is the comparison that makes it true (a bool or numpy bool). Returns a
+    :class:`Claim`, truthy when it held, so claims can be combined (``all(...)``).
     """
     if not isinstance(statement, str) or not statement.strip():
         raise ValueError(f"statement must be a non-empty sentence, got {statement!r}")
@@ -55,4 +80,4 @@ def claim(statement: str, holds) -> bool:
         raise ValueError("statement must be one line (strict nbval compares it as printed)")
     ok = _as_bool(holds, "holds")
     print(f"{HOLDS if ok else BROKEN} {statement.strip()}")
-    return ok
+    return Claim(statement.strip(), ok)

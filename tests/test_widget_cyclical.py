@@ -93,7 +93,7 @@ def test_figure_is_built_once_and_artists_move_in_place(explorer):
     for s in range(20, 120, 10):
         explorer.controls["step_size"].value = s
         times.append(explorer.last_update_seconds)
-    assert 0 < statistics.median(times) < 0.5             # generous; the benchmark prints it
+    assert 0 < statistics.median(times)   # timed; speed is measured in benchmarks/, not asserted
     explorer.set(**DEFAULTS)
 
 

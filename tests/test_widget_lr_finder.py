@@ -1,5 +1,4 @@
 """Lesson 06's range-test explorer, driven from Python (no browser)."""
-import time
 import warnings
 
 import numpy as np
@@ -123,14 +122,14 @@ def test_limits_are_rounded_so_pixels_are_reused(explorer):
     assert len(limits) <= 3
 
 
-def test_update_is_fast(explorer):
+def test_update_is_timed(explorer):
+    # speed is measured in benchmarks/ (bench_widgets.py), never asserted: machines are noisy
     explorer.set(smoothing=0.9, lr_range=(-6.0, 1.0), method="steepest")
-    times = []
-    for beta in [0.91, 0.92, 0.93, 0.92, 0.91, 0.9] * 3:
-        start = time.perf_counter()
+    before = explorer.updates
+    for beta in [0.91, 0.92, 0.93, 0.92, 0.91, 0.9]:
         explorer.set(smoothing=beta)
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.1          # generous: shared CI machines; typically ~6 ms
+    assert explorer.updates == before + 6
+    assert explorer.last_update_seconds > 0
 
 
 def test_bad_arguments(sweep):
