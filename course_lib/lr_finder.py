@@ -3,9 +3,12 @@ step, record the loss, and read a good rate off the curve.
 
 Used by lesson 06 (and lessons 07 to 09 for the bounds of cyclical rates). The test is
 L. N. Smith's "LR range test" (*Cyclical Learning Rates for Training Neural Networks*,
-WACV 2017, section 3.3), in the form popularised by fastai (S. Gugger's write-up "How Do
-You Find A Good Learning Rate", 2017, and fastai's ``lr_find``): an exponential sweep, a
-bias-corrected moving average of the loss, and an early stop once the loss explodes.
+WACV 2017, section 3.3, https://arxiv.org/abs/1506.01186), in the form fastai made
+popular (S. Gugger, "How Do You Find A Good Learning Rate", 2018,
+https://sgugger.github.io/how-do-you-find-a-good-learning-rate.html, and fastai's
+``lr_find``): an exponential sweep with one minibatch per step, a bias-corrected moving
+average of the loss, and an early stop once the loss explodes. Smith's original test is
+different: a *linear* sweep over several epochs, reading the *accuracy* curve.
 
 Public API (stable; lesson 07 and later rely on it)
 ----------------------------------------------------
@@ -39,9 +42,10 @@ smoothing=0.98, diverge_factor=4.0, optimizer="sgd", grad_fn=None)`` -> :class:`
 
     ``lrs``, ``losses``, ``smoothed`` (numpy arrays of the recorded, finite points);
     ``stopped_early`` and ``reason`` (why the sweep ended); ``planned_lrs`` (the whole
-    sweep); ``suggestion(method="steepest", skip_start=None, skip_end=None) -> float``;
-    ``suggest(...)`` (the same as a :class:`Suggestion` with the index and loss, for
-    plots); ``plot(ax=None, method="steepest", raw=True)``; ``clr_bounds()``;
+    sweep); ``suggestion(method="steepest", skip_start=None, skip_end=None,
+    descent_only=True, fraction=2/3) -> float``; ``suggest(...)`` (the same as a
+    :class:`Suggestion` with the index and loss, for plots);
+    ``plot(ax=None, method="steepest", raw=True)``; ``clr_bounds()``;
     ``with_smoothing(beta)`` (the same raw losses smoothed again, no new training).
 
     Methods (``SUGGESTION_METHODS``):
@@ -53,11 +57,19 @@ smoothing=0.98, diverge_factor=4.0, optimizer="sgd", grad_fn=None)`` -> :class:`
       of the explosion at the end cannot be picked;
     * ``"valley"``: after the "valley" idea of fastai's ``lr_find`` (its
       ``valley`` suggestion): find the longest descending run of the smoothed curve, as a
-      longest decreasing subsequence (robust to small up-ticks), and take the point two
-      thirds of the way along it (in steps, i.e. in ``log10(rate)`` for an exponential
-      sweep): well into the descent, safely before the bottom;
-    * ``"minimum"``: the rate at the lowest smoothed loss divided by 10 (fastai's older
-      "min / 10" rule of thumb).
+      longest decreasing subsequence (robust to small up-ticks), and take the point
+      ``fraction`` of the way along it (in steps, i.e. in ``log10(rate)`` for an
+      exponential sweep). The default ``fraction=2/3`` is what fastai's documentation
+      describes; fastai's *code* (``fastai/callback/schedule.py``, ``valley``) takes the
+      index ``max_start + int(L/3) + int(L/6)`` with ``max_start = max_end - L``, ``L``
+      the number of points of the run: about **half** of ``L`` back from the run's end,
+      the middle of a run without gaps (``fraction=1/2``). A run that skips up-ticks
+      spans more than ``L`` steps, so fastai's pick then lies further along it
+      (:func:`fastai_valley_index` computes it). The default stays 2/3 so that the
+      lessons built on it do not move; lesson 06 shows the difference;
+    * ``"minimum"``: the rate at the lowest smoothed loss divided by 10 (fastai's
+      ``minimum`` suggester, and the "one order of magnitude before the minimum" advice
+      of Gugger's post).
 
     The first ``skip_start`` and last ``skip_end`` points are ignored by every method:
     at the start the average has seen few losses (the curve is noisy and its slope
@@ -71,8 +83,10 @@ smoothing=0.98, diverge_factor=4.0, optimizer="sgd", grad_fn=None)`` -> :class:`
     to fall is a good ``base_lr``, the rate where it stops falling or turns ragged a good
     ``max_lr``; his rule of thumb ``base_lr = max_lr / 3`` or ``/ 4``). The course's rule:
 
-    * ``max_lr`` = the rate at the lowest point of the smoothed curve (the last rate at
-      which the loss still falls, before it turns up);
+    * ``max_lr`` = the rate at the lowest point of the smoothed curve. Because the
+      average lags the raw losses (see the caution below), that point usually lies a
+      little *past* the rate where the raw loss was lowest: an upper bound, visited only
+      briefly by a cycle, not the last rate at which the loss still falls;
     * ``start_lr`` = the first rate at which the smoothed loss has fallen by 10% of its
       drop (from its highest point before the minimum): where the loss "starts falling";
     * ``base_lr = max(start_lr, max_lr / 4)``: a quarter of the maximum (Smith's rule of
@@ -90,8 +104,9 @@ methods=("steepest", "valley"), **kwargs)`` -> :class:`Spread`
 
 Building blocks, tested on their own: :func:`sweep_rates`, :func:`smooth`,
 :func:`divergence_index`, :func:`steepest_index`, :func:`valley_index`,
-:func:`minimum_index`; ``RangeTest.view(smoothing, min_lr, max_lr)`` re-reads the recorded
-raw losses (crop, re-smooth, re-cut) without training again.
+:func:`fastai_valley_index` (fastai's own valley rule, for comparison),
+:func:`minimum_index`; ``RangeTest.view(smoothing, min_lr, max_lr)`` re-reads the
+recorded raw losses (crop, re-smooth, re-cut) without training again.
 
 A caution the lesson measures: the moving average trails the loss by about
 ``beta / (1 - beta)`` steps (49 for 0.98), i.e. ``result.lag_decades`` decades of the rate.
@@ -115,7 +130,8 @@ from .optimizers import get_optimizer
 __all__ = [
     "lr_range_test", "RangeTest", "Suggestion", "Bounds", "clr_bounds",
     "suggestion_spread", "Spread", "sweep_rates", "smooth", "steepest_index",
-    "valley_index", "minimum_index", "divergence_index", "MODES", "SUGGESTION_METHODS",
+    "valley_index", "fastai_valley_index", "minimum_index", "divergence_index", "MODES",
+    "SUGGESTION_METHODS",
 ]
 
 _SAME = object()
@@ -280,18 +296,54 @@ def _longest_decreasing(values: np.ndarray) -> np.ndarray:
     return np.array(out[::-1], dtype=int)
 
 
-def valley_index(lrs, smoothed, skip_start=None, skip_end=None, fraction: float = 2 / 3) -> int:
-    """The "valley" point: two thirds (``fraction``) of the way along the longest
-    descending run of ``smoothed`` (a longest decreasing subsequence of the points
-    between the skipped ends), counted in steps from the run's first to its last point."""
-    lrs, smoothed = _curve(lrs, smoothed)
-    lo, hi = _window(len(lrs), skip_start, skip_end)
+def _fraction(fraction) -> float:
     frac = positive_number(fraction, "fraction", allow_zero=True)
     if frac > 1:
         raise ValueError(f"fraction must lie in [0, 1], got {fraction!r}")
+    return frac
+
+
+def valley_index(lrs, smoothed, skip_start=None, skip_end=None, fraction: float = 2 / 3) -> int:
+    """The "valley" point: ``fraction`` (default two thirds) of the way along the longest
+    descending run of ``smoothed`` (a longest decreasing subsequence of the points
+    between the skipped ends), counted in steps from the run's first to its last point.
+
+    Two thirds is what fastai's documentation describes; fastai's code
+    (``max_start + int(L/3) + int(L/6)``, see :func:`fastai_valley_index`) lands about
+    half of the run's ``L`` points back from its end: the middle (``fraction=0.5``) of a
+    run without gaps, further along a run that skips up-ticks.
+    ``fraction`` must lie in ``[0, 1]`` (``ValueError`` naming it otherwise)."""
+    frac = _fraction(fraction)
+    lrs, smoothed = _curve(lrs, smoothed)
+    lo, hi = _window(len(lrs), skip_start, skip_end)
     run = _longest_decreasing(smoothed[lo:hi]) + lo
     start, end = int(run[0]), int(run[-1])
     return start + int(round(frac * (end - start)))
+
+
+def fastai_valley_index(lrs, smoothed, skip_start=None, skip_end=None) -> int:
+    """The index fastai's ``valley`` suggester picks, as its code computes it (for
+    comparison with :func:`valley_index`; ``fastai/callback/schedule.py``).
+
+    ``L`` is the length of the longest strictly decreasing subsequence of the window,
+    ``max_end`` the first point where a subsequence of that length ends, ``max_start =
+    max_end - L``, and the pick is ``max_start + int(L/3) + int(L/6)``: about half of
+    ``L`` back from ``max_end``. For a run without gaps that is its middle; when the run
+    skips points (up-ticks), it lies further along the run's span. (For a run of 1 or
+    2 points that starts at the window's first point fastai's index is -1, which Python
+    reads as the last point; here the pick is kept in the window.)"""
+    lrs, smoothed = _curve(lrs, smoothed)
+    lo, hi = _window(len(lrs), skip_start, skip_end)
+    v = smoothed[lo:hi]
+    lds = np.ones(len(v), dtype=int)      # longest decreasing run ending at each point
+    for i in range(1, len(v)):
+        before = lds[:i][v[:i] > v[i]]
+        if len(before):
+            lds[i] = before.max() + 1
+    end = int(np.argmax(lds))             # the first point reaching the longest run
+    length = int(lds[end])
+    idx = end - length + int(length / 3) + int(length / 3 / 2)
+    return lo + min(max(idx, 0), len(v) - 1)
 
 
 def minimum_index(lrs, smoothed, skip_start=None, skip_end=None) -> int:
@@ -392,15 +444,20 @@ class RangeTest:
         return self.lag_steps / self.steps_per_decade
 
     def suggest(self, method: str = "steepest", skip_start=None, skip_end=None,
-                descent_only: bool = True) -> Suggestion:
+                descent_only: bool = True, fraction: float = 2 / 3) -> Suggestion:
         """The suggested rate with where it was read (see the module docstring;
-        ``descent_only=False`` gives the plain steepest-slope rule)."""
+        ``descent_only=False`` gives the plain steepest-slope rule; ``fraction`` is how far
+        along the longest descent ``"valley"`` reads, in ``[0, 1]``: the default 2/3 is
+        what fastai's documentation describes, fastai's code uses about 1/2 of the run's
+        points, see :func:`fastai_valley_index`). ``fraction`` is validated for every
+        method but only ``"valley"`` uses it."""
         method = _method(method)
+        fraction = _fraction(fraction)
         if method == "steepest":
             i = steepest_index(self.lrs, self.smoothed, skip_start, skip_end, descent_only)
             lr = self.lrs[i]
         elif method == "valley":
-            i = valley_index(self.lrs, self.smoothed, skip_start, skip_end)
+            i = valley_index(self.lrs, self.smoothed, skip_start, skip_end, fraction)
             lr = self.lrs[i]
         else:
             i = minimum_index(self.lrs, self.smoothed, skip_start, skip_end)
@@ -408,10 +465,12 @@ class RangeTest:
         return Suggestion(float(lr), int(i), float(self.smoothed[i]), method)
 
     def suggestion(self, method: str = "steepest", skip_start=None, skip_end=None,
-                   descent_only: bool = True) -> float:
+                   descent_only: bool = True, fraction: float = 2 / 3) -> float:
         """The suggested rate (a float). ``method``: ``"steepest"``, ``"valley"`` or
-        ``"minimum"``; the first ``skip_start`` and last ``skip_end`` points are ignored."""
-        return self.suggest(method, skip_start, skip_end, descent_only).lr
+        ``"minimum"``; the first ``skip_start`` and last ``skip_end`` points are ignored;
+        ``fraction`` (``"valley"`` only, default 2/3; fastai's code uses about 1/2): see
+        :meth:`suggest`."""
+        return self.suggest(method, skip_start, skip_end, descent_only, fraction).lr
 
     def clr_bounds(self, skip_start=None, skip_end=None) -> Bounds:
         """Bounds for cyclical rates (see :func:`clr_bounds`)."""
@@ -486,8 +545,9 @@ class RangeTest:
 def clr_bounds(result: RangeTest, skip_start=None, skip_end=None) -> Bounds:
     """``(base_lr, max_lr)`` for a cyclical schedule, read off a range test.
 
-    The rule (after Smith 2017, section 3.3): ``max_lr`` is the rate at the lowest point of
-    the smoothed loss, the last rate at which it still falls; ``start_lr`` the first rate
+    The rule (after Smith 2017, section 3.3, who reads an accuracy curve; here the loss
+    curve is read): ``max_lr`` is the rate at the lowest point of the smoothed loss (which,
+    the average lagging, lies a little past the lowest raw loss); ``start_lr`` the first rate
     at which the smoothed loss has fallen by 10% of its drop from the highest point before
     that minimum; ``base_lr = max(start_lr, max_lr / 4)``.
     """

@@ -274,6 +274,96 @@ def test_valley_lies_two_thirds_along_the_longest_descent():
     assert lr_finder._longest_decreasing(np.array([3.0, 1.0, 2.0, 0.5])).tolist() in ([0, 1, 3], [0, 2, 3])
 
 
+def _fastai_valley_index(losses):
+    """fastai's ``valley`` (fastai/callback/schedule.py), rewritten: the index it returns."""
+    n = len(losses)
+    max_start, max_end = 0, 0
+    lds = [1] * n
+    for i in range(1, n):
+        for j in range(0, i):
+            if losses[i] < losses[j] and lds[i] < lds[j] + 1:
+                lds[i] = lds[j] + 1
+            if lds[max_end] < lds[i]:
+                max_end = i
+                max_start = max_end - lds[max_end]
+    sections = (max_end - max_start) / 3
+    return max_start + int(sections) + int(sections / 2)
+
+
+def _valley_curve():
+    lrs = sweep_rates(1e-4, 1.0, 61)
+    curve = np.concatenate([np.full(10, 3.0) + 0.01 * (np.arange(10) % 2),
+                            np.linspace(2.9, 1.0, 31), np.linspace(1.1, 5.0, 20)])
+    return lrs, curve
+
+
+def test_valley_fraction_moves_along_the_longest_descent():
+    lrs, curve = _valley_curve()
+    run = lr_finder._longest_decreasing(curve)
+    first, last = int(run[0]), int(run[-1])
+    assert lr_finder.valley_index(lrs, curve, 0, 0, fraction=0.0) == first
+    assert lr_finder.valley_index(lrs, curve, 0, 0, fraction=1.0) == last
+    half = lr_finder.valley_index(lrs, curve, 0, 0, fraction=0.5)
+    two_thirds = lr_finder.valley_index(lrs, curve, 0, 0)
+    assert half == first + round(0.5 * (last - first))
+    assert first < half < two_thirds < last
+
+
+def test_fastai_code_lands_about_half_way_along_a_valley_without_gaps():
+    lrs, curve = _valley_curve()
+    fastai = _fastai_valley_index(curve)
+    assert lr_finder.fastai_valley_index(lrs, curve, 0, 0) == fastai
+    half = lr_finder.valley_index(lrs, curve, 0, 0, fraction=0.5)
+    two_thirds = lr_finder.valley_index(lrs, curve, 0, 0, fraction=2 / 3)
+    assert abs(fastai - half) <= 1
+    assert abs(fastai - two_thirds) > 3
+
+
+def test_fastai_valley_counts_points_back_from_the_end_when_the_run_has_gaps():
+    lrs = sweep_rates(1e-4, 1.0, 61)
+    curve = np.concatenate([np.full(10, 3.0), np.linspace(2.9, 1.0, 31), np.linspace(1.1, 5.0, 20)])
+    curve[11:40:2] += 0.5                     # an up-tick at every other point of the descent
+    run = lr_finder._longest_decreasing(curve)
+    first, last = int(run[0]), int(run[-1])
+    assert len(run) < last - first + 1       # the run skips the up-ticks
+    fastai = lr_finder.fastai_valley_index(lrs, curve, 0, 0)
+    assert fastai == _fastai_valley_index(curve)
+    assert fastai > lr_finder.valley_index(lrs, curve, 0, 0, fraction=0.5)
+
+
+def test_fastai_valley_index_on_a_real_curve_matches_a_transcription_of_fastai(digits_run):
+    res = digits_run
+    lo, hi = lr_finder._window(len(res), None, None)
+    expected = lo + _fastai_valley_index(list(res.smoothed[lo:hi]))
+    assert lr_finder.fastai_valley_index(res.lrs, res.smoothed) == expected
+
+
+def test_suggest_and_suggestion_pass_the_valley_fraction(digits_run):
+    res = digits_run
+    for frac in (0.0, 0.5, 2 / 3, 1.0):
+        i = lr_finder.valley_index(res.lrs, res.smoothed, fraction=frac)
+        s = res.suggest("valley", fraction=frac)
+        assert s.index == i and s.lr == res.lrs[i]
+        assert res.suggestion("valley", fraction=frac) == s.lr
+    # the default stays two thirds (lessons 07 and 09 rely on it)
+    assert res.suggestion("valley") == res.suggestion("valley", fraction=2 / 3)
+    assert res.suggestion("valley", fraction=0.5) <= res.suggestion("valley")
+    # the other methods ignore it
+    for m in ("steepest", "minimum"):
+        assert res.suggestion(m, fraction=0.5) == res.suggestion(m)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan"), "half", None, True])
+def test_bad_valley_fraction_raises_value_error_naming_it(digits_run, bad):
+    for method in ("valley", "steepest"):
+        with pytest.raises(ValueError, match="fraction"):
+            digits_run.suggestion(method, fraction=bad)
+    with pytest.raises(ValueError, match="fraction"):
+        digits_run.suggest("valley", fraction=bad)
+    with pytest.raises(ValueError, match="fraction"):
+        lr_finder.valley_index(digits_run.lrs, digits_run.smoothed, fraction=bad)
+
+
 def test_suggestions_on_digits_are_sensible(digits_run):
     res = digits_run
     steep, valley, minimum = (res.suggestion(m) for m in ("steepest", "valley", "minimum"))

@@ -40,6 +40,17 @@ VARIANTS = {
             "MPLBACKEND=agg exported"),
 }
 
+#: notebooks not yet portable, with the reason; skipped by the variant runs (and by the
+#: floors/newest runs of .ci/run) until fixed. Lesson 08's bold-rate (peak 0.2) digits runs
+#: are chaotic: the same seed ends a few images apart on other BLAS kernels (issue 12, open).
+NOT_YET_PORTABLE = ["08_warm_restarts_snapshot_ensembles.ipynb"]
+
+
+def ignores() -> list[str]:
+    """pytest --ignore options for NOT_YET_PORTABLE, in both folders."""
+    return [f"--ignore={folder}/{name}" for name in NOT_YET_PORTABLE for folder in ("lessons", "solutions")]
+
+
 _PROBE = ("import numpy as np\n"
           "try:\n"
           "    from numpy._core._multiarray_umath import __cpu_features__ as f\n"
@@ -75,7 +86,12 @@ def main(argv=None) -> int:
     parser.add_argument("--paths", nargs="+", default=["lessons", "solutions"],
                         help="notebooks or folders to check (default: lessons solutions)")
     parser.add_argument("--list", action="store_true", help="list the variants and stop")
+    parser.add_argument("--ignores", action="store_true",
+                        help="print the pytest --ignore options for notebooks not yet portable")
     args, extra = parser.parse_known_args(argv)
+    if args.ignores:
+        print(" ".join(ignores()))
+        return 0
     if args.list:
         for name, (settings, meaning) in VARIANTS.items():
             print(f"{name:>10}: {meaning}: " + " ".join(f"{k}={v}" for k, v in settings.items()))
@@ -83,7 +99,9 @@ def main(argv=None) -> int:
     unknown = [v for v in args.variants if v not in VARIANTS]
     if unknown:
         parser.error(f"unknown variant(s) {unknown}; choose from {list(VARIANTS)}")
-    results = {name: run(name, args.paths, extra) for name in args.variants or VARIANTS}
+    if NOT_YET_PORTABLE:
+        print(f"not yet portable, skipped: {', '.join(NOT_YET_PORTABLE)}")
+    results = {name: run(name, args.paths, [*ignores(), *extra]) for name in args.variants or VARIANTS}
     print("portability: " + ", ".join(f"{n} {'passed' if ok else 'FAILED'}"
                                        for n, ok in results.items()))
     return 0 if all(results.values()) else 1
