@@ -62,10 +62,11 @@ smoothing=0.98, diverge_factor=4.0, optimizer="sgd", grad_fn=None)`` -> :class:`
       exponential sweep). The default ``fraction=2/3`` is what fastai's documentation
       describes; fastai's *code* (``fastai/callback/schedule.py``, ``valley``) takes the
       index ``max_start + int(L/3) + int(L/6)`` with ``max_start = max_end - L``, ``L``
-      the number of points of the run: about **half** of ``L`` back from the run's end,
-      the middle of a run without gaps (``fraction=1/2``). A run that skips up-ticks
-      spans more than ``L`` steps, so fastai's pick then lies further along it
-      (:func:`fastai_valley_index` computes it). The default stays 2/3 so that the
+      the number of points of the run: about **half** of ``L`` back from the run's end.
+      That is the middle only of a run without gaps; a real curve's run skips up-ticks
+      and spans more than ``L`` steps, so fastai's pick lies further along it (on lesson
+      06's digits sweeps, within a few points of ``fraction=2/3``;
+      :func:`fastai_valley_index` computes it). The default stays 2/3 so that the
       lessons built on it do not move; lesson 06 shows the difference;
     * ``"minimum"``: the rate at the lowest smoothed loss divided by 10 (fastai's
       ``minimum`` suggester, and the "one order of magnitude before the minimum" advice
@@ -448,8 +449,8 @@ class RangeTest:
         """The suggested rate with where it was read (see the module docstring;
         ``descent_only=False`` gives the plain steepest-slope rule; ``fraction`` is how far
         along the longest descent ``"valley"`` reads, in ``[0, 1]``: the default 2/3 is
-        what fastai's documentation describes, fastai's code uses about 1/2 of the run's
-        points, see :func:`fastai_valley_index`). ``fraction`` is validated for every
+        what fastai's documentation describes; fastai's code counts the run's points, not
+        its steps, see :func:`fastai_valley_index`). ``fraction`` is validated for every
         method but only ``"valley"`` uses it."""
         method = _method(method)
         fraction = _fraction(fraction)
@@ -468,8 +469,7 @@ class RangeTest:
                    descent_only: bool = True, fraction: float = 2 / 3) -> float:
         """The suggested rate (a float). ``method``: ``"steepest"``, ``"valley"`` or
         ``"minimum"``; the first ``skip_start`` and last ``skip_end`` points are ignored;
-        ``fraction`` (``"valley"`` only, default 2/3; fastai's code uses about 1/2): see
-        :meth:`suggest`."""
+        ``fraction`` (``"valley"`` only, default 2/3): see :meth:`suggest`."""
         return self.suggest(method, skip_start, skip_end, descent_only, fraction).lr
 
     def clr_bounds(self, skip_start=None, skip_end=None) -> Bounds:
