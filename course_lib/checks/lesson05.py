@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import schedules
-from . import (FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, check_number, is_stub,
-               report)
+from . import (FAILED, NOT_ATTEMPTED, PASSED, CheckResult, brief, call_student, catalogue,
+               check_function, check_number, is_stub, never_raises, report)
+from ._harness import describe_failure
 
 __all__ = ["stability_limit", "step_decay", "reach_target", "EXERCISE_HESSIAN",
            "TARGET_LOSS", "TARGET_STEPS"]
@@ -16,10 +17,23 @@ EXERCISE_HESSIAN = np.array([[6.0, 2.0], [2.0, 3.0]])
 TARGET_LOSS, TARGET_STEPS = 0.01, 150
 
 
+@never_raises
 def stability_limit(answer) -> CheckResult:
-    """The largest stable constant rate for ``EXERCISE_HESSIAN``: ``2 / lambda_max``."""
-    expected = 2.0 / float(np.linalg.eigvalsh(EXERCISE_HESSIAN).max())
-    return check_number(answer, expected, "stability limit", rtol=1e-6,
+    """Lesson 05, exercise 1: the largest stable constant rate for ``EXERCISE_HESSIAN``:
+    ``2 / lambda_max``."""
+    lam = np.linalg.eigvalsh(EXERCISE_HESSIAN)
+    lo, hi = float(lam.min()), float(lam.max())
+    expected = 2.0 / hi
+    diag = np.diag(EXERCISE_HESSIAN)
+    mistakes = [(1.0 / hi, "that is 1/λ_max, the rate that makes the steepest direction "
+                           "converge in one step; the stability limit is twice as large"),
+                (2.0 / lo, "that is 2/λ_min: above 2/λ_max the steepest direction already "
+                           "diverges; the largest eigenvalue sets the limit"),
+                (2.0 / (lo + hi), "that is 2/(λ_min + λ_max), the best constant rate for speed, "
+                                  "not the largest stable one")]
+    mistakes += [(2.0 / float(d), "you divided by a diagonal entry of the Hessian; use its "
+                                  "eigenvalues (np.linalg.eigvalsh)") for d in diag]
+    return check_number(answer, expected, "stability limit", rtol=1e-6, mistakes=mistakes,
                         hint="find the eigenvalues of the Hessian (np.linalg.eigvalsh) and "
                              "divide 2 by the largest one, not by a diagonal entry")
 
@@ -28,16 +42,27 @@ def _step_decay(t, lr0, factor, every):
     return schedules.step_decay(lr0, factor, every)(t)
 
 
+@never_raises
 def step_decay(fn) -> CheckResult:
-    """``fn(t, lr0, factor, every)``: ``lr0 * factor ** (t // every)`` for an int or an array ``t``."""
+    """Lesson 05, exercise 2: ``fn(t, lr0, factor, every)``: ``lr0 * factor ** (t // every)``
+    for an int or an array ``t``."""
     cases = [(0, 0.1, 0.5, 10), (9, 0.1, 0.5, 10), (10, 0.1, 0.5, 10), (25, 0.3, 0.1, 7),
              (np.arange(60), 0.2, 0.5, 20), (np.array([0, 1, 2, 3]), 1.0, 0.9, 1)]
 
-    return check_function(fn, _step_decay, cases, "step_decay", rtol=1e-12,
+    diagnose = catalogue(
+        ("off by one: the first drop comes after `every` updates, at t = every, not t = every - 1",
+         lambda t, lr0, f, e: lr0 * f ** ((np.asarray(t) + 1) // e)),
+        ("t / every is a fraction: use integer division t // every (a staircase, not a smooth curve)",
+         lambda t, lr0, f, e: lr0 * f ** (np.asarray(t) / e)),
+        ("that multiplies by factor * (t // every); the factor is applied as a power",
+         lambda t, lr0, f, e: lr0 * f * (np.asarray(t) // e)))
+    return check_function(fn, _step_decay, cases, "step_decay", rtol=1e-12, diagnose=diagnose,
+                          label=lambda i: f"rate at t = {i[0]} of the array",
                           hint="the number of drops so far is t // every (integer division); "
                                "use ** so that an array t works too")
 
 
+@never_raises
 def reach_target(schedule, problem=None) -> CheckResult:
     """A schedule (or rate) whose run on the lesson's noisy quadratic ends, after
     ``TARGET_STEPS`` updates, at a mean loss (20 seeds) below ``TARGET_LOSS``."""
@@ -47,10 +72,17 @@ def reach_target(schedule, problem=None) -> CheckResult:
     from ..widgets.schedule import ScheduleProblem
 
     problem = ScheduleProblem() if problem is None else problem
-    try:
-        loss = problem.final_loss(schedule, TARGET_STEPS)
-    except (ValueError, TypeError) as exc:
-        return report(FAILED, f"{name} could not be used as a learning rate: {exc}")
+    if isinstance(schedule, (list, tuple, np.ndarray)) and np.size(schedule) > 1:
+        return report(FAILED, f"{name} is {brief(schedule)}: give a function of t (def s(t): "
+                              f"return ...) or a number, not an array of rates")
+    outcome = call_student(problem.final_loss, schedule, TARGET_STEPS)
+    if outcome.timed_out or (outcome.error is not None
+                             and not isinstance(outcome.error, (ValueError, TypeError))):
+        return report(FAILED, describe_failure(outcome, f"{name}(t)"))
+    if outcome.error is not None:
+        return report(FAILED, f"{name} could not be used as a learning rate: "
+                              f"{str(outcome.error)[:160]}")
+    loss = outcome.value
     if loss < TARGET_LOSS:
         return report(PASSED, f"{name} reaches a mean loss of {loss:.2e} < {TARGET_LOSS:g} "
                               f"in {TARGET_STEPS} steps")

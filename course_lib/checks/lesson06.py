@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import lr_finder
-from . import FAILED, PASSED, CheckResult, _not_attempted, check_function, is_stub, report
+from . import (FAILED, PASSED, CheckResult, _not_attempted, brief, catalogue, check_function,
+               is_stub, never_raises, report)
 
 __all__ = ["smooth", "steepest_rate", "cyclical_bounds", "exercise_curve"]
 
@@ -13,15 +14,41 @@ def _reference_smooth(losses, beta):
     return lr_finder.smooth(losses, beta)
 
 
+def _uncorrected(losses, beta):
+    avg, out = 0.0, []
+    for loss in np.asarray(losses, dtype=float):
+        avg = beta * avg + (1 - beta) * loss
+        out.append(avg)
+    return np.array(out)
+
+
+def _corrected_by_i(losses, beta):
+    """Off by one: divides by 1 - beta**(i + 2)."""
+    n = len(losses)
+    return _uncorrected(losses, beta) / (1 - beta ** np.arange(2, n + 2))
+
+
+def _swapped_beta(losses, beta):
+    return lr_finder.smooth(losses, 1.0 - beta) if 0 < beta < 1 else np.full(len(losses), np.nan)
+
+
+@never_raises
 def smooth(fn) -> CheckResult:
-    """``fn(losses, beta)``: the bias-corrected exponential moving average of ``losses``."""
+    """Lesson 06, exercise 1: ``fn(losses, beta)``: the bias-corrected exponential moving
+    average of ``losses``."""
     rng = np.random.default_rng(6)
     cases = [(np.array([2.0, 2.0, 2.0]), 0.9),
              (np.array([1.0, 3.0, 2.0, 5.0]), 0.5),
              (2.3 + 0.2 * rng.standard_normal(40), 0.98),
              (np.linspace(3.0, 1.0, 25), 0.0)]
 
+    diagnose = catalogue(
+        ("this is the uncorrected average: divide by 1 - beta**(i+1)", _uncorrected),
+        ("beta and 1 - beta are swapped: avg = beta * avg + (1 - beta) * loss", _swapped_beta),
+        ("off by one in the correction: divide by 1 - beta**(i+1) with i counted from 0",
+         _corrected_by_i))
     return check_function(fn, _reference_smooth, cases, "smooth_losses", rtol=1e-9, atol=1e-12,
+                          diagnose=diagnose, label=lambda i: f"smoothed[{i[0]}]",
                           hint="avg = beta * avg + (1 - beta) * loss starting from avg = 0, and "
                                "divide by (1 - beta ** (i + 1)) with i counted from 0, so the "
                                "first smoothed value equals the first loss")
@@ -41,6 +68,25 @@ def _reference_steepest(lrs, smoothed, skip_start, skip_end):
     return lrs[i]
 
 
+def _steepest_abs(lrs, smoothed, s, e):
+    slope = np.gradient(smoothed, np.log10(lrs))
+    return lrs[s + int(np.argmax(np.abs(slope[s:len(lrs) - e])))]
+
+
+def _steepest_no_offset(lrs, smoothed, s, e):
+    slope = np.gradient(smoothed, np.log10(lrs))
+    return lrs[int(np.argmin(slope[s:len(lrs) - e]))]
+
+
+def _steepest_raw(lrs, smoothed, s, e):
+    return lrs[int(np.argmin(np.gradient(smoothed, np.log10(lrs))))]
+
+
+def _steepest_lowest(lrs, smoothed, s, e):
+    return lrs[s + int(np.argmin(np.asarray(smoothed)[s:len(lrs) - e]))]
+
+
+@never_raises
 def steepest_rate(fn) -> CheckResult:
     """``fn(lrs, smoothed, skip_start, skip_end)``: the rate with the most negative
     ``np.gradient(smoothed, np.log10(lrs))`` among the points ``skip_start`` to
@@ -52,8 +98,28 @@ def steepest_rate(fn) -> CheckResult:
     # a curve whose steepest slope lies in the skipped start: skipping must matter
     lrs, loss = _curve(0)
     cases.append((lrs, loss, 30, 5))
+    # skip_end = 0: a slice slope[s:-e] is empty then
+    lrs, loss = _curve(1)
+    cases.append((lrs, loss, 5, 0))
+    # a curve whose steepest *rise* (the explosion) is larger than its steepest fall
+    lrs = lr_finder.sweep_rates(1e-4, 10.0, 60)
+    x = np.log10(lrs)
+    cases.append((lrs, 2.3 - 0.3 / (1.0 + np.exp(-(x + 2.0) * 3.0)) + 0.5 * np.exp(4.0 * (x - 0.5)), 0, 1))
+    diagnose = catalogue(
+        ("argmax(|slope|) also finds the steepest rise (the explosion): take the most negative "
+         "slope, np.argmin(slope)", _steepest_abs),
+        ("add skip_start back: the index into the slice is not the index into lrs", _steepest_no_offset),
+        ("the skipped ends were not skipped: look only at slope[skip_start:len(lrs) - skip_end]",
+         _steepest_raw),
+        ("that is the lowest loss, not the steepest descent: take the argmin of the slope",
+         _steepest_lowest))
 
     return check_function(fn, _reference_steepest, cases, "steepest_rate", rtol=1e-12,
+                          diagnose=diagnose,
+                          error_hint=lambda exc, args: (
+                              "with skip_end = 0 the slice slope[s:-e] is empty (-0 is 0): "
+                              "slice up to len(lrs) - skip_end" if args[3] == 0 else None),
+                          show=lambda a: brief(a) if np.ndim(a) else f"{a}",
                           hint="slope = np.gradient(smoothed, np.log10(lrs)); take the argmin "
                                "of slope[skip_start:len(lrs) - skip_end] and add skip_start "
                                "back before indexing lrs")
@@ -75,6 +141,7 @@ def exercise_curve():
                                reason="made up for exercise 3", smoothing=0.9)
 
 
+@never_raises
 def cyclical_bounds(base_lr, max_lr) -> CheckResult:
     """Exercise 3: ``max_lr`` at the lowest smoothed loss (between the skipped ends) and
     ``base_lr = max_lr / 4`` for :func:`exercise_curve`."""
@@ -85,8 +152,15 @@ def cyclical_bounds(base_lr, max_lr) -> CheckResult:
         base, top = float(base_lr), float(max_lr)
     except (TypeError, ValueError):
         return report(FAILED, f"{name}: base_lr and max_lr should be numbers, got "
-                              f"{base_lr!r} and {max_lr!r}")
+                              f"{brief(base_lr)} and {brief(max_lr)}")
     want = lr_finder.clr_bounds(exercise_curve())
+    if np.isclose(base, want.max_lr, rtol=1e-9) and np.isclose(top, want.base_lr, rtol=1e-9):
+        return report(FAILED, f"{name}: base_lr and max_lr are swapped: base_lr is the smaller")
+    curve = exercise_curve()
+    if np.isclose(top, curve.lrs[int(np.argmin(curve.losses))], rtol=1e-9) and not np.isclose(
+            top, want.max_lr, rtol=1e-9):
+        return report(FAILED, f"{name}: max_lr = {top:.4g} is at the lowest raw loss; use the "
+                              f"smoothed curve (result.smoothed), the raw one is noisy")
     problems = []
     if not np.isclose(top, want.max_lr, rtol=1e-9):
         where = "after" if top > want.max_lr else "before"

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from .. import schedules
-from . import (FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, check_number, is_stub,
+from . import (never_raises, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, check_number, is_stub,
                report)
 
 __all__ = ["triangular", "step_size", "halving_gamma", "STEPS_PER_EPOCH", "EPOCHS",
@@ -22,6 +22,7 @@ def _triangular(t, base_lr, max_lr, step_size):
     return schedules.cyclical(base_lr, max_lr, step_size)(np.asarray(t))
 
 
+@never_raises
 def triangular(fn) -> CheckResult:
     """``fn(t, base_lr, max_lr, step_size)``: Smith's triangular policy for an int or an array ``t``."""
     cases = [(0, 0.1, 1.0, 10), (5, 0.1, 1.0, 10), (10, 0.1, 1.0, 10), (15, 0.1, 1.0, 10),
@@ -34,6 +35,7 @@ def triangular(fn) -> CheckResult:
                                "np.floor, np.abs and np.maximum so an array t works")
 
 
+@never_raises
 def step_size(answer, steps_per_epoch: int = STEPS_PER_EPOCH, epochs: int = EPOCHS) -> CheckResult:
     """A step size of 2 to 10 epochs' worth of updates that makes the budget a whole number
     of cycles (so training stops with the rate back at ``base_lr``)."""
@@ -56,12 +58,21 @@ def step_size(answer, steps_per_epoch: int = STEPS_PER_EPOCH, epochs: int = EPOC
                           f"whole cycle(s) of {2 * answer} updates in the budget of {budget}")
 
 
+@never_raises
 def halving_gamma(answer) -> CheckResult:
     """The exp_range ``gamma`` (per iteration) that halves the amplitude every cycle of
     ``2 * GAMMA_STEP_SIZE`` iterations: ``0.5 ** (1 / (2 * GAMMA_STEP_SIZE))``."""
     expected = 0.5 ** (1.0 / (2 * GAMMA_STEP_SIZE))
+    n = 2 * GAMMA_STEP_SIZE
     return check_number(answer, expected, "gamma", rtol=1e-9,
-                        hint=f"in exp_range the amplitude is multiplied by gamma at every "
-                             f"iteration, so after one cycle ({2 * GAMMA_STEP_SIZE} iterations) "
-                             f"by gamma ** {2 * GAMMA_STEP_SIZE}; solve gamma ** "
-                             f"{2 * GAMMA_STEP_SIZE} = 0.5")
+                        mistakes=[(0.5 ** (1.0 / GAMMA_STEP_SIZE),
+                                   "that halves the amplitude every step_size iterations; a "
+                                   "cycle is two of them (up and down)"),
+                                  (0.5, "gamma counts iterations, not cycles (exp_range "
+                                        "multiplies by gamma at every iteration)"),
+                                  (1.0 - 0.5 / n, "gamma ** n is not 1 - n (1 - gamma): "
+                                                  "use a power (or a logarithm), not a "
+                                                  "linear estimate")],
+                        hint="in exp_range the amplitude is multiplied by gamma at every "
+                             "iteration; count the iterations in one cycle and ask what "
+                             "factor, repeated that often, gives one half")

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from .. import ensembles
-from . import (FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, is_stub, report)
+from . import (never_raises, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, is_stub, report)
 
 __all__ = ["sgdr_rate", "average_snapshots", "fits_budget", "BUDGET", "MIN_CYCLES"]
 
@@ -19,6 +19,7 @@ def _sgdr_rate(t_cur, t_i, max_lr, min_lr):
     return min_lr + (max_lr - min_lr) * (1.0 + np.cos(np.pi * t_cur / t_i)) / 2.0
 
 
+@never_raises
 def sgdr_rate(fn) -> CheckResult:
     """``fn(t_cur, t_i, max_lr, min_lr)``: the rate of step ``t_cur`` (0 .. t_i - 1) of a
     cycle of length ``t_i``, for an int or an array ``t_cur``."""
@@ -37,6 +38,7 @@ def _test_probs():
     return probs
 
 
+@never_raises
 def average_snapshots(fn) -> CheckResult:
     """``fn(probs, m)``: the mean of the last ``m`` members of ``probs`` (shape
     ``(members, samples, classes)``), shape ``(samples, classes)``."""
@@ -46,12 +48,20 @@ def average_snapshots(fn) -> CheckResult:
     def reference(p, m):
         return ensembles.average_proba(p, last=m)
 
+    from . import catalogue
+    diagnose = catalogue(
+        ("those are the first m members; the snapshots are oldest first, so take the last m",
+         lambda p, m: p[:m].mean(axis=0)),
+        ("that averages every member, not only the last m", lambda p, m: p.mean(axis=0)),
+        ("off by one: that is the last m + 1 members", lambda p, m: p[-(m + 1):].mean(axis=0)))
     result = check_function(fn, reference, cases, "average_snapshots", rtol=1e-12,
+                            diagnose=diagnose, label=lambda i: f"averaged[sample {i[0]}, class {i[1]}]",
                             hint="the members are along axis 0, oldest first: take probs[-m:] "
                                  "and average over axis 0 (not over the samples or classes)")
     return result
 
 
+@never_raises
 def fits_budget(t0, t_mult, budget: int = BUDGET, min_cycles: int = MIN_CYCLES) -> CheckResult:
     """``t0`` and ``t_mult >= 2`` whose first few SGDR cycles (at least ``min_cycles``) add up
     to exactly ``budget`` steps, so the last snapshot is taken at the lowest rate."""
@@ -61,6 +71,10 @@ def fits_budget(t0, t_mult, budget: int = BUDGET, min_cycles: int = MIN_CYCLES) 
     for value, what in ((t0, "t0"), (t_mult, "t_mult")):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
             return report(FAILED, f"{what} should be a whole number of steps (at least 1), got {value!r}")
+    if not isinstance(budget, numbers.Integral) or budget < 1:
+        raise ValueError(f"budget must be a whole number of steps (at least 1), got {budget!r}")
+    if not isinstance(min_cycles, numbers.Integral) or min_cycles < 1:
+        raise ValueError(f"min_cycles must be a whole number (at least 1), got {min_cycles!r}")
     if t_mult < 2:
         return report(FAILED, f"t_mult = {t_mult}: this exercise asks for cycles that grow "
                               f"(t_mult of 2 or more)")

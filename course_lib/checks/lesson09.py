@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import data, models, schedules, shootout
-from . import FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, is_stub, report
+from . import never_raises, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, is_stub, report
 
 __all__ = ["mean_and_spread", "own_schedule", "BUDGET", "SEEDS", "TARGET", "SIZES",
            "lesson_shootout"]
@@ -21,6 +21,7 @@ def _reference_spread(values):
     return np.array([s["mean"], s["std"], s["min"], s["max"]])
 
 
+@never_raises
 def mean_and_spread(fn) -> CheckResult:
     """``fn(values) -> (mean, std, min, max)`` with the sample standard deviation."""
     cases = [(np.array([0.9611, 0.9667, 0.9583]),), (np.array([0.1, 0.3]),),
@@ -45,6 +46,7 @@ def lesson_shootout(recipes, seeds=SEEDS, steps=BUDGET, target=TARGET, eval_ever
                              steps=steps, seeds=seeds, target=target, eval_every=eval_every)
 
 
+@never_raises
 def own_schedule(recipe, min_accuracy: float = TARGET) -> CheckResult:
     """A recipe ``total -> schedule`` of your own, run in the lesson's shoot-out (3 seeds,
     450 updates): it passes when no run diverges and the mean final validation accuracy
@@ -79,7 +81,13 @@ def own_schedule(recipe, min_accuracy: float = TARGET) -> CheckResult:
              f"{row['reached']}/{n} reached {TARGET:g}")
     if row["acc_mean"] >= min_accuracy:
         return report(PASSED, f"{name}: {stats}")
-    if row["loss_mean"] > np.log(10):
+    from ._harness import call_student
+    peak = call_student(lambda: float(np.max(np.asarray(built(np.arange(BUDGET)), dtype=float)))
+                        if callable(built) else float(built))
+    if peak.ok and peak.value is not None and peak.value < 1e-3:
+        hint = (f"the peak rate {peak.value:.2g} is too small to get anywhere in 450 updates; "
+                f"peak near the range test's suggestion")
+    elif row["loss_mean"] > np.log(10):
         hint = ("the final loss is worse than guessing (log 10 = 2.30): the rate is too large "
                 "for this network; peak near the range test's suggestion")
     else:
