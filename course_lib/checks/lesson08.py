@@ -6,7 +6,8 @@ import numbers
 import numpy as np
 
 from .. import ensembles
-from . import (never_raises, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, is_stub, report)
+from . import (FAILED, NOT_ATTEMPTED, PASSED, CheckResult, catalogue, check_function, is_stub,
+               never_raises, report)
 
 __all__ = ["sgdr_rate", "average_snapshots", "fits_budget", "BUDGET", "MIN_CYCLES"]
 
@@ -48,7 +49,6 @@ def average_snapshots(fn) -> CheckResult:
     def reference(p, m):
         return ensembles.average_proba(p, last=m)
 
-    from . import catalogue
     diagnose = catalogue(
         ("those are the first m members; the snapshots are oldest first, so take the last m",
          lambda p, m: p[:m].mean(axis=0)),
