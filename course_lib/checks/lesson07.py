@@ -6,8 +6,8 @@ import numbers
 import numpy as np
 
 from .. import schedules
-from . import (never_raises, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, check_number, is_stub,
-               report)
+from . import (never_raises, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, catalogue, check_function,
+               check_number, is_stub, report)
 
 __all__ = ["triangular", "step_size", "halving_gamma", "STEPS_PER_EPOCH", "EPOCHS",
            "GAMMA_STEP_SIZE"]
@@ -22,6 +22,33 @@ def _triangular(t, base_lr, max_lr, step_size):
     return schedules.cyclical(base_lr, max_lr, step_size)(np.asarray(t))
 
 
+def _triangular_parts(t, base_lr, max_lr, step_size, *, one=1.0, use_abs=True):
+    """Smith's formula with one of its parts changed (for the catalogue of mistakes)."""
+    t = np.asarray(t, dtype=float)
+    cycle = np.floor(one + t / (2 * step_size))
+    x = t / step_size - 2 * cycle + 1
+    x = np.abs(x) if use_abs else x
+    return base_lr + (max_lr - base_lr) * np.maximum(0, 1 - x)
+
+
+def _triangular_mistakes():
+    return catalogue(
+        ("that is a sawtooth (it climbs, then jumps back): the triangle comes down linearly, "
+         "step_size updates up and step_size down",
+         lambda t, b, m, s: b + (m - b) * (np.asarray(t) % s) / s),
+        ("off by one in the cycle count: Smith's cycle starts at 1 (floor(1 + ...)), so with "
+         "a cycle counted from 0 x never drops below 1 and the rate stays at base_lr",
+         lambda t, b, m, s: _triangular_parts(t, b, m, s, one=0.0)),
+        ("the absolute value is missing: without it x turns negative half way through each "
+         "cycle and the rate climbs past max_lr",
+         lambda t, b, m, s: _triangular_parts(t, b, m, s, use_abs=False)),
+        ("your cycles are step_size updates long; a cycle is step_size up and step_size down, "
+         "2 * step_size in all",
+         lambda t, b, m, s: _triangular_parts(t, b, m, s / 2)),
+        ("base_lr and max_lr are swapped: a cycle starts at base_lr and peaks at max_lr",
+         lambda t, b, m, s: _triangular_parts(t, m, b, s)))
+
+
 @never_raises
 def triangular(fn) -> CheckResult:
     """``fn(t, base_lr, max_lr, step_size)``: Smith's triangular policy for an int or an array ``t``."""
@@ -30,9 +57,11 @@ def triangular(fn) -> CheckResult:
              (np.array([0, 3, 6, 9, 12]), 1.0, 4.0, 3)]
 
     return check_function(fn, _triangular, cases, "triangular", rtol=1e-10, atol=1e-14,
-                          hint="cycle = floor(1 + t / (2 step_size)), x = |t / step_size - 2 cycle "
-                               "+ 1|, rate = base_lr + (max_lr - base_lr) * max(0, 1 - x); use "
-                               "np.floor, np.abs and np.maximum so an array t works")
+                          diagnose=_triangular_mistakes(),
+                          hint="follow Smith's formula one quantity at a time (the cycle, then "
+                               "x, then the rate) and test it at t = 0, step_size and "
+                               "2 * step_size; use np.floor, np.abs and np.maximum so an "
+                               "array t works")
 
 
 @never_raises
@@ -42,14 +71,25 @@ def step_size(answer, steps_per_epoch: int = STEPS_PER_EPOCH, epochs: int = EPOC
     name = "step_size"
     if is_stub(answer):
         return report(NOT_ATTEMPTED, f"{name}: not attempted yet (replace the stub with your answer)")
+    if (isinstance(answer, (float, np.floating)) and np.isfinite(answer) and answer >= 1
+            and float(answer).is_integer()):
+        return report(FAILED, f"{name} = {answer!r} is a float: a step size counts whole "
+                              f"updates, so make it an int (integer division // or int(...))")
     if isinstance(answer, bool) or not isinstance(answer, numbers.Integral) or answer < 1:
         return report(FAILED, f"{name} should be a whole number of updates, got {answer!r}")
     budget = steps_per_epoch * epochs
     lo, hi = 2 * steps_per_epoch, 10 * steps_per_epoch
     in_epochs = answer / steps_per_epoch
+    if 2 <= answer <= 10 and answer < lo:
+        return report(FAILED, f"{name} = {answer}: that looks like a number of epochs, but "
+                              f"step_size counts updates ({steps_per_epoch} per epoch here)")
     if not lo <= answer <= hi:
         return report(FAILED, f"{name} = {answer} is {in_epochs:.3g} epochs' worth of updates; "
                               f"Smith suggests 2 to 10 epochs, i.e. {lo} to {hi} updates here")
+    if budget % (2 * answer) and budget % answer == 0:
+        return report(FAILED, f"{name} = {answer}: the budget of {budget} is a whole number of "
+                              f"step sizes, but a cycle is two of them (up and down): "
+                              f"{budget / (2 * answer):.3g} cycles, so training stops mid-cycle")
     if budget % (2 * answer):
         return report(FAILED, f"{name} = {answer}: a cycle is {2 * answer} updates and the budget "
                               f"of {budget} is {budget / (2 * answer):.3g} cycles, so training "
@@ -60,19 +100,25 @@ def step_size(answer, steps_per_epoch: int = STEPS_PER_EPOCH, epochs: int = EPOC
 
 @never_raises
 def halving_gamma(answer) -> CheckResult:
-    """The exp_range ``gamma`` (per iteration) that halves the amplitude every cycle of
-    ``2 * GAMMA_STEP_SIZE`` iterations: ``0.5 ** (1 / (2 * GAMMA_STEP_SIZE))``."""
-    expected = 0.5 ** (1.0 / (2 * GAMMA_STEP_SIZE))
+    """The exp_range ``gamma`` (per iteration) that halves the amplitude after every cycle of
+    ``2 * GAMMA_STEP_SIZE`` iterations (not rounded)."""
     n = 2 * GAMMA_STEP_SIZE
-    return check_number(answer, expected, "gamma", rtol=1e-9,
-                        mistakes=[(0.5 ** (1.0 / GAMMA_STEP_SIZE),
-                                   "that halves the amplitude every step_size iterations; a "
-                                   "cycle is two of them (up and down)"),
-                                  (0.5, "gamma counts iterations, not cycles (exp_range "
-                                        "multiplies by gamma at every iteration)"),
-                                  (1.0 - 0.5 / n, "gamma ** n is not 1 - n (1 - gamma): "
-                                                  "use a power (or a logarithm), not a "
-                                                  "linear estimate")],
+    expected = 0.5 ** (1.0 / n)
+    mistakes = [(0.5 ** (1.0 / GAMMA_STEP_SIZE),
+                 "that halves the amplitude every step_size iterations; a cycle is two of them "
+                 "(up and down)"),
+                (0.5, "gamma counts iterations, not cycles (exp_range multiplies by gamma at "
+                      "every iteration)"),
+                (1.0 - 0.5 / n, "gamma ** n is not 1 - n (1 - gamma): use a power (or a "
+                                "logarithm), not a linear estimate"),
+                (2.0 ** (1.0 / n), "that gamma is above 1, so the amplitude doubles every "
+                                   "cycle instead of halving"),
+                (0.5 / n, "that divides one half by the number of iterations; repeated "
+                          "multiplication calls for a root (a fractional power), not a division")]
+    mistakes += [(round(expected, digits), "that is rounded: compute it in Python and give "
+                                           "the unrounded value")
+                 for digits in range(2, 9) if round(expected, digits) != expected]
+    return check_number(answer, expected, "gamma", rtol=1e-9, mistakes=mistakes,
                         hint="in exp_range the amplitude is multiplied by gamma at every "
                              "iteration; count the iterations in one cycle and ask what "
                              "factor, repeated that often, gives one half")

@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import data, models, schedules, shootout
-from . import never_raises, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, check_function, is_stub, report
+from . import (never_raises, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, brief, catalogue,
+               check_function, is_stub, report)
+from ._harness import call_student, describe_failure, is_unchanged_stub, none_message
 
 __all__ = ["mean_and_spread", "own_schedule", "BUDGET", "SEEDS", "TARGET", "SIZES",
            "lesson_shootout"]
@@ -21,6 +23,32 @@ def _reference_spread(values):
     return np.array([s["mean"], s["std"], s["min"], s["max"]])
 
 
+def _spread_mistakes():
+    def arr(v):
+        return np.asarray(v, dtype=float)
+
+    def four(v, std):
+        v = arr(v)
+        return np.array([v.mean(), std, v.min(), v.max()])
+
+    return catalogue(
+        ("that is the population standard deviation (it divides by n); the spread of a few "
+         "runs is the sample one, ddof=1",
+         lambda v: four(v, arr(v).std())),
+        ("that is the variance: the spread is its square root, the standard deviation",
+         lambda v: four(v, arr(v).var(ddof=1))),
+        ("that is the standard error of the mean (std / sqrt(n)), not the spread of the runs",
+         lambda v: four(v, arr(v).std(ddof=1) / np.sqrt(arr(v).size))),
+        ("that spread is max - min, the range; the table reports the standard deviation",
+         lambda v: four(v, np.ptp(arr(v)))),
+        ("min and max are swapped: the order is (mean, std, min, max)",
+         lambda v: four(v, arr(v).std(ddof=1))[[0, 1, 3, 2]]),
+        ("the order is (mean, std, min, max): yours has the std after min and max",
+         lambda v: four(v, arr(v).std(ddof=1))[[0, 2, 3, 1]]),
+        ("that is the median in the first place; the table's first number is the mean",
+         lambda v: np.array([np.median(arr(v)), arr(v).std(ddof=1), arr(v).min(), arr(v).max()])))
+
+
 @never_raises
 def mean_and_spread(fn) -> CheckResult:
     """``fn(values) -> (mean, std, min, max)`` with the sample standard deviation."""
@@ -31,7 +59,8 @@ def mean_and_spread(fn) -> CheckResult:
         return np.array2string(np.asarray(a), precision=4, separator=", ")
 
     return check_function(fn, _reference_spread, cases, "mean_and_spread", rtol=1e-9,
-                          atol=1e-12, show=show,
+                          atol=1e-12, show=show, diagnose=_spread_mistakes(),
+                          label=lambda i: ("mean", "std", "min", "max")[i[0]] if i else "",
                           hint="return (mean, std, min, max) in that order; the spread of a "
                                "few runs is the sample standard deviation, np.std(values, "
                                "ddof=1)")
@@ -57,16 +86,39 @@ def own_schedule(recipe, min_accuracy: float = TARGET) -> CheckResult:
     if not callable(recipe):
         return report(FAILED, f"{name} should be a function of the total number of steps "
                               f"(def my_schedule(total): return ...), got {recipe!r}")
-    try:
-        built = recipe(BUDGET)
-    except Exception as exc:  # the student's code failed: say how, never re-raise
-        return report(FAILED, f"{name}({BUDGET}) raised {type(exc).__name__}: {exc}")
+    if isinstance(recipe, schedules.Schedule):
+        return report(FAILED, f"{name} is a schedule (a function of the step t), not a recipe: "
+                              f"wrap it, def my_schedule(total): return <a schedule fitted to "
+                              f"total steps>")
+    outcome = call_student(recipe, BUDGET)
+    if not outcome.ok:
+        return report(FAILED, describe_failure(outcome, f"{name}({BUDGET})"))
+    built = outcome.value
     if built is None:
-        return report(NOT_ATTEMPTED, f"{name}: not attempted yet (it returns None: finish "
-                                     f"the function)")
+        if is_unchanged_stub(recipe) and not outcome.printed:
+            return report(NOT_ATTEMPTED, f"{name}: not attempted yet (it returns None: finish "
+                                         f"the function)")
+        return report(FAILED, none_message(f"{name}({BUDGET})", outcome))
+    if isinstance(built, (list, tuple, np.ndarray)) and np.size(built) > 1:
+        return report(FAILED, f"{name}({BUDGET}) returned {brief(built)}, a list of rates: "
+                              f"return a schedule (a function of the step t, e.g. "
+                              f"schedules.cosine(0.05, total)) or one number")
     if isinstance(built, shootout.Recipe) or not (callable(built) or isinstance(built, (int, float))):
         return report(FAILED, f"{name}({BUDGET}) should return a schedule (e.g. "
                               f"schedules.cosine(0.05, total)), got {built!r}")
+    probe = call_student(lambda: np.asarray(schedules.as_schedule(built)(np.arange(BUDGET)),
+                                            dtype=float))
+    if probe.error is not None and isinstance(probe.error, ValueError):
+        return report(FAILED, f"{name} could not be used as a learning rate: "
+                              f"{str(probe.error)[:160]}")
+    if not probe.ok:
+        return report(FAILED, describe_failure(probe, f"{name}({BUDGET})(t)"))
+    rates = probe.value
+    if rates.shape == (BUDGET,) and np.any(rates < 0):
+        first = int(np.argmax(rates < 0))
+        return report(FAILED, f"{name} gives a negative rate ({rates[first]:.3g}) at step "
+                              f"{first}: a decay that runs past its end? A rate must stay "
+                              f"at or above 0 for all {BUDGET} updates")
     try:
         result = lesson_shootout({"yours": recipe})
     except ValueError as exc:
@@ -81,11 +133,9 @@ def own_schedule(recipe, min_accuracy: float = TARGET) -> CheckResult:
              f"{row['reached']}/{n} reached {TARGET:g}")
     if row["acc_mean"] >= min_accuracy:
         return report(PASSED, f"{name}: {stats}")
-    from ._harness import call_student
-    peak = call_student(lambda: float(np.max(np.asarray(built(np.arange(BUDGET)), dtype=float)))
-                        if callable(built) else float(built))
-    if peak.ok and peak.value is not None and peak.value < 1e-3:
-        hint = (f"the peak rate {peak.value:.2g} is too small to get anywhere in 450 updates; "
+    peak = float(np.max(probe.value)) if np.size(probe.value) else None
+    if peak is not None and peak < 1e-3:
+        hint = (f"the peak rate {peak:.2g} is too small to get anywhere in 450 updates; "
                 f"peak near the range test's suggestion")
     elif row["loss_mean"] > np.log(10):
         hint = ("the final loss is worse than guessing (log 10 = 2.30): the rate is too large "
