@@ -41,9 +41,8 @@ VARIANTS = {
 }
 
 #: notebooks not yet portable, with the reason; skipped by the variant runs (and by the
-#: floors/newest runs of .ci/run) until fixed. Lesson 08's bold-rate (peak 0.2) digits runs
-#: are chaotic: the same seed ends a few images apart on other BLAS kernels (issue 12, open).
-NOT_YET_PORTABLE = ["08_warm_restarts_snapshot_ensembles.ipynb"]
+#: floors/newest runs of .ci/run) until fixed. Empty: every notebook verifies everywhere.
+NOT_YET_PORTABLE: list[str] = []
 
 
 def ignores() -> list[str]:
