@@ -108,11 +108,18 @@ def expected_layout(path: Path) -> dict:
             "widget_images": widget_images, "pngs": pngs, "status": status}
 
 
+#: tags that break the text where they stand (the others, <b>, <i>, <span>..., do not)
+_BREAKING_TAGS = r"br|p|div|li|ul|ol|tr|td|th|table|h[1-6]|hr|pre|blockquote"
+
+
 def html_to_text(html: str) -> str:
-    """Markup to the text a page shows, whitespace collapsed (for comparisons)."""
+    """Markup to the text a page shows, whitespace collapsed (for comparisons): block tags
+    and <br> become a space, inline tags (``<b>overlap</b>:``) nothing."""
     import html as _html
     import re
-    return " ".join(_html.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    text = re.sub(rf"</?(?:{_BREAKING_TAGS})\b[^>]*>", " ", html, flags=re.I)
+    text = re.sub(r"<[^>]+>", "", text)
+    return " ".join(_html.unescape(text).split())
 
 
 # -- prerequisites -----------------------------------------------------------------------
@@ -372,6 +379,82 @@ def error_outputs(page) -> str:
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
         .map(e => e.textContent)""")
     return "\n---\n".join(t[-1500:] for t in texts)[-6000:]
+
+
+# -- what the kernel and the page hold -------------------------------------------------
+#: run in the notebook's kernel (as a second client, no history): every live explorer's
+#: status line and the SHA-256 of the PNG bytes its picture holds, as one JSON line
+KERNEL_EXPLORERS_CODE = """\
+def _course_explorers():
+    import gc, hashlib, json
+    from ipywidgets.widgets import widget as _w
+    from course_lib.widgets.base import Explorer
+    live = getattr(_w, "_instances", None)
+    objs = list(live.values()) if isinstance(live, dict) else gc.get_objects()
+    out = [{"model_id": e.model_id, "status": e.status.value,
+            "png_sha256": hashlib.sha256(bytes(e.image.value)).hexdigest(),
+            "values": {k: repr(v) for k, v in e.values().items()}}
+           for e in objs if isinstance(e, Explorer) and e.comm is not None]
+    print("COURSE-EXPLORERS " + json.dumps(out))
+_course_explorers()
+del _course_explorers
+"""
+
+
+def kernel_explorers(server: "JupyterServer", relpath: str, timeout: float = 60.0) -> List[dict]:
+    """Every explorer alive in the notebook's kernel: ``{"model_id", "status" (HTML),
+    "png_sha256", "values"}``, asked through the kernel's own connection file (a second
+    client: its output goes to this client only, the page is not touched)."""
+    from jupyter_client import BlockingKernelClient
+
+    kernel_ids = [s["kernel"]["id"] for s in server.sessions(relpath) if s.get("kernel")]
+    if not kernel_ids:
+        raise RuntimeError(f"no kernel for {relpath}")
+    client = BlockingKernelClient(connection_file=str(server.dir / "runtime" /
+                                                      f"kernel-{kernel_ids[0]}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    lines = []
+    try:
+        client.wait_for_ready(timeout=timeout)
+
+        def hook(msg):
+            if msg["msg_type"] == "stream":
+                lines.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                lines.append("ERROR " + "\n".join(msg["content"]["traceback"]))
+        reply = client.execute_interactive(KERNEL_EXPLORERS_CODE, store_history=False,
+                                           output_hook=hook, timeout=timeout)
+    finally:
+        client.stop_channels()
+    text = "".join(lines)
+    for line in text.splitlines():
+        if line.startswith("COURSE-EXPLORERS "):
+            return json.loads(line[len("COURSE-EXPLORERS "):])
+    raise RuntimeError(f"the kernel did not list its explorers ({reply['content'].get('status')}): "
+                       f"{text[-2000:]}")
+
+
+PNG_SHA256_JS = """async img => {
+    if (!img.src) return '';
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const digest = await crypto.subtle.digest('SHA-256', bytes);
+    return Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, '0')).join(''); }"""
+
+
+def shown_explorers(page) -> List[dict]:
+    """Every explorer picture on the page, in page order: ``{"cell" (index), "png_sha256"
+    (of the bytes its <img> shows), "status" (the text of its explorer's status lines)}``."""
+    cells = page.locator(f"{CURRENT} .jp-Cell")
+    found = []
+    for index in range(cells.count()):
+        imgs = cells.nth(index).locator(".widget-box img.widget-image")
+        for img in (imgs.nth(i) for i in range(imgs.count())):
+            box = explorer_box(img)
+            found.append({"cell": index, "png_sha256": img.evaluate(PNG_SHA256_JS),
+                          "status": [" ".join(t.split()) for t in
+                                     box.locator(".widget-html-content").all_inner_texts()]})
+    return found
 
 
 def explorer_images(page) -> list:

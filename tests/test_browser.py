@@ -8,10 +8,13 @@ is really idle, then checks that
 * every explorer is displayed exactly once (as many widget pictures per cell as the committed
   notebook has, and no extra static figure),
 * no "Error displaying widget" / "Loading widget..." text is left on the page,
-* (a warning, not a failure) each explorer's status line shows what the kernel ended with
-  in the committed run: when a cell changes the explorer right after the cell that displays
-  it, Run All can be faster than the front-end, which then drops that update; and a slider
-  value off its step grid is snapped by the browser and sent back to the kernel,
+* every explorer shows what the lesson's cells set: each cell's status lines are the
+  committed run's (executed without a browser), and each picture's PNG bytes (SHA-256 of
+  what the <img> shows) are the ones the kernel rendered for that status line (asked from
+  the kernel as a second client). This catches the Run-All race of issue 14: a slider view
+  puts its value on its step grid when it is created and sends it back, and that write-back,
+  processed after the next cells, used to undo a cell's ``explorer.set(...)``
+  (course_lib/widgets/_sync.py),
 * for every explorer picture, moving a slider of that explorer (keyboard on the handle; the
   mouse where the front-end swallows the key; for an explorer without sliders, a toggle
   button, check box or selection) produces a new picture.
@@ -28,7 +31,6 @@ import os
 import shutil
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,36 @@ def shots_dir() -> Path:
     return _shots[0]
 
 
+def explorer_disagreements(page, server, rel, expected) -> list:
+    """What, after Run All, differs between the lesson's cells, the kernel and the page:
+
+    * per cell, the status lines the page shows against the committed run's (what the cells
+      set, executed without a browser: nothing can have written values back there);
+    * per explorer picture, the SHA-256 of the PNG bytes the page's <img> shows, with its
+      status line, against the kernel's explorers (the picture must be the one the kernel
+      rendered for that very status).
+    """
+    problems = []
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    for index, want in expected["status"].items():
+        shown = [" ".join(t.split()) for t in
+                 cells.nth(index).locator(".widget-html-content").all_inner_texts()]
+        if want and sorted(shown) != sorted(want):
+            problems.append(f"cell {index}: the page's status line is {shown}, the cells set {want}")
+    kernel = bs.kernel_explorers(server, rel)
+    for number, shown in enumerate(bs.shown_explorers(page)):
+        ok = any(k["png_sha256"] == shown["png_sha256"] and bs.html_to_text(k["status"])
+                 in shown["status"] for k in kernel)
+        if not ok:
+            problems.append(
+                f"cell {shown['cell']}, picture {number}: the page shows PNG sha256 "
+                f"{shown['png_sha256'][:16] or '(none)'} with status {shown['status']}; the "
+                "kernel's explorers have " + "; ".join(
+                    f"{k['png_sha256'][:16]} '{bs.html_to_text(k['status'])[:70]}' {k['values']}"
+                    for k in kernel))
+    return problems
+
+
 @pytest.mark.parametrize("frontend", FRONTENDS)
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_widgets_work_in_the_browser(notebook: Path, frontend: str, jupyter_server, browser):
@@ -118,17 +150,19 @@ def test_widgets_work_in_the_browser(notebook: Path, frontend: str, jupyter_serv
                 assert pngs == expected["pngs"][index], (
                     f"cell {index}: {pngs} static figure(s) next to the widget "
                     f"(committed: {expected['pngs'][index]}): the figure is displayed twice")
-        stale = []
-        for index, want in expected["status"].items():
-            shown = [" ".join(t.split()) for t in
-                     cells.nth(index).locator(".widget-html-content").all_inner_texts()]
-            if want and sorted(shown) != sorted(want):
-                stale.append(f"cell {index}: the page shows {shown}, the kernel ended with {want}")
-        if stale:
-            warnings.warn(f"{notebook.name} [{frontend}]: after Run All an explorer's status line "
-                          "differs from the committed widget state (an update sent right after "
-                          "the widget was displayed was lost by the front-end, or a slider "
-                          "snapped a value to its step and sent it back): " + "; ".join(stale))
+        # -- every explorer shows what the lesson's cells set -----------------------------
+        if explorer_disagreements(page, jupyter_server, rel, expected):
+            # give the page a moment to apply the last updates it got, then fail
+            try:
+                bs.wait_until(lambda: not explorer_disagreements(page, jupyter_server, rel,
+                                                                 expected), 15,
+                              "the explorers to agree with the kernel", interval=0.5)
+            except TimeoutError:
+                stale = explorer_disagreements(page, jupyter_server, rel, expected)
+                raise AssertionError(
+                    f"{notebook.name} [{frontend}]: after Run All an explorer does not show what "
+                    "the lesson's cells set (the committed run's status line) and the kernel "
+                    "holds:\n  " + "\n  ".join(stale)) from None
         images = bs.explorer_images(page)
         assert len(images) == sum(expected["widget_images"].values())
         assert not bs.page_problems(page), f"after Run All: {bs.page_problems(page)}"

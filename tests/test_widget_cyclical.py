@@ -181,3 +181,18 @@ def test_check_halving_gamma(capsys):
     assert not lesson07.halving_gamma(0.5)
     assert not lesson07.halving_gamma(0.5 ** (1 / lesson07.GAMMA_STEP_SIZE))
     assert lesson07.halving_gamma(None).status == "not attempted"
+
+
+def test_cyclical_constructor_checks():
+    with pytest.raises(ValueError, match="^max_lr must be between 0.001 and 10, got 50"):
+        cyclical_explorer(max_lr=50)
+    with pytest.raises(ValueError, match="^step_size must be a whole number"):
+        cyclical_explorer(step_size="50")
+
+
+def test_a_loss_below_the_panel_floor_is_said_not_printed_as_zero():
+    from course_lib.widgets.cyclical import LOSS_FLOOR, cyclical_explorer
+    ex = cyclical_explorer(mode="triangular2", base_lr=0.05, max_lr=1.5, step_size=100, steps=600)
+    assert ex.run.losses[-1] < LOSS_FLOOR
+    assert "final loss below 1e-16, under the bottom of the loss panel" in ex.status.value
+    assert "0.00e+00" not in ex.status.value

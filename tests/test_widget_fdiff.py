@@ -76,3 +76,8 @@ def test_bad_arguments():
         fdiff_explorer(function="cos")
     with pytest.raises(ValueError, match="unknown control"):
         fdiff_explorer().set(step=1e-3)
+
+
+def test_fdiff_constructor_checks():
+    with pytest.raises(ValueError, match="^log_step must be between -16 and 0, got -20"):
+        fdiff_explorer(log_step=-20)

@@ -142,3 +142,34 @@ def test_bad_arguments(sweep):
     assert ex.values()["method"] == "valley" and ex.values()["lr_range"] == (-4.0, 0.0)
     with pytest.raises(ValueError, match="unknown control"):
         ex.set(beta=0.9)
+
+
+def test_minimum_marker_sits_at_the_suggestion_not_the_curve_minimum(explorer):
+    explorer.set(smoothing=0.98, lr_range=(-6.0, 1.0), method="minimum", bias_correction=True)
+    d = explorer.drawn()
+    view = _expected_view(explorer)
+    s = view.suggest("minimum")
+    assert d["marker"][0] == pytest.approx(s.lr) and d["vline"] == pytest.approx(s.lr)
+    assert d["marker"][0] != pytest.approx(view.lrs[s.index])    # not the minimum itself
+
+
+def test_crops_without_descent_or_with_the_suggestion_outside_are_said(explorer):
+    from course_lib.widgets.lr_finder import descent_fraction
+    explorer.set(smoothing=0.98, lr_range=(-6.0, -4.0), method="steepest")
+    assert "no clear descent" in explorer.status.value
+    assert descent_fraction(explorer.view) == 0.0
+    explorer.set(method="minimum")
+    d = explorer.drawn()
+    assert d["marker"] is None and d["vline"] is None
+    assert "left of the rates shown: not marked" in d["status"]
+    explorer.set(lr_range=(-3.0, -1.0), method="steepest")
+    assert "still falling at the right edge" in explorer.status.value
+    explorer.set(lr_range=(-6.0, 1.0))
+    assert "✗" not in explorer.status.value and descent_fraction(explorer.view) > 0.5
+
+
+def test_lr_finder_constructor_checks(sweep):
+    with pytest.raises(ValueError, match="^smoothing must be between 0 and 0.99"):
+        lr_finder_explorer(sweep, smoothing=1.5)
+    with pytest.raises(ValueError, match=r"^lr_range\[1\] must be between"):
+        lr_finder_explorer(sweep, lr_range=(-6.0, 5.0))

@@ -98,7 +98,9 @@ def test_divergence_is_reported_in_words(explorer):
         explorer.set(lr=1.0, steps=500)               # overflows: gradient descent stops
         d = explorer.drawn()
     assert "diverged at step" in d["status"] and "✗" in d["status"]
-    assert np.all(np.isfinite(d["losses"])) and len(d["losses"]) < 501
+    # drawn: finite values on the axis, nan (not drawn) above its 1e30 ceiling, never inf
+    assert not np.any(np.isinf(d["losses"])) and len(d["losses"]) < 501
+    assert np.nanmax(d["losses"]) <= 1e30 and "above 1e30, not drawn" in d["status"]
     explorer.set(lr=0.19, steps=200)
     assert "✗" not in explorer.drawn()["status"]
 
@@ -169,3 +171,32 @@ def test_problem_bad_run_arguments():
         p.final_loss(0.1, 10, seeds=[])
     with pytest.raises(ValueError, match="schedule"):
         make_schedule("warmup", 0.1, 10)
+
+
+def test_noise_near_the_limit_is_not_called_diverging():
+    # lr 0.1995 is below the limit 0.2: without noise the loss falls; with noise its last
+    # value exceeds its first (the old test called that "diverging")
+    ex = schedule_explorer(schedule="constant", lr=0.1995, steps=300, noise=1.0)
+    assert ex.result.losses[-1] > ex.result.losses[0]
+    assert ex.verdict == "stalled" and "not diverging" in ex.status.value
+    assert ": diverging" not in ex.status.value
+    ex.set(lr=0.2005)                     # above the limit: really diverging
+    assert ex.verdict == "diverging" and "without the noise the loss grows" in ex.status.value
+
+
+def test_loss_verdict_is_a_pure_function():
+    from course_lib.widgets.schedule import loss_verdict
+    falling = np.geomspace(10, 1, 50)
+    assert loss_verdict(falling, falling) == "falling"
+    noisy = falling.copy()
+    noisy[-1] = 20.0                      # one noisy value does not flip the verdict
+    assert loss_verdict(noisy, falling) == "falling"
+    assert loss_verdict(np.full(50, 12.0), falling) == "stalled"
+    assert loss_verdict(falling, falling[::-1]) == "diverging"
+
+
+def test_schedule_constructor_checks():
+    with pytest.raises(ValueError, match="^lr must be between 0.001 and 1, got 2"):
+        schedule_explorer(lr=2)
+    with pytest.raises(ValueError, match="^steps must be between 10 and 500"):
+        schedule_explorer(steps=5)

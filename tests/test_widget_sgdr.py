@@ -186,3 +186,21 @@ def test_problem_bad_run_arguments():
         p.run(0.01, -1)
     with pytest.raises(ValueError, match="lr"):
         p.run(lambda t: -1.0, 5)
+
+
+def test_after_a_divergence_only_the_snapshots_taken_are_marked(explorer):
+    explorer.set(**{**DEFAULTS, "max_lr": 0.03})
+    d = explorer.drawn()
+    assert explorer.run.diverged_at == 18
+    assert len(d["ends"]) == 0 and len(d["end_points"]) == 0
+    assert "ends exactly on a cycle end" not in d["status"] and "✓" not in d["status"]
+    assert "before the first cycle end (step 149): no snapshot" in d["status"]
+    assert "path leaves the right panel" in d["status"]
+    explorer.set(**DEFAULTS)
+
+
+def test_sgdr_constructor_checks():
+    with pytest.raises(ValueError, match="^max_lr must be between 0.001 and 0.03, got 0.5"):
+        sgdr_explorer(max_lr=0.5)
+    with pytest.raises(ValueError, match="^t0 must be a whole number"):
+        sgdr_explorer(t0=10.5)

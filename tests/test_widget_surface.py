@@ -62,3 +62,19 @@ def test_custom_data():
     x, y = data.linear_data(n=30, kernel=1.0, bias=0.0, seed=5)
     e = SurfaceExplorer(x=x, y=y, n_grid=21, steps=3)
     assert e.drawn()["surface"].shape == (21, 21)
+
+
+def test_a_diverging_fit_is_not_drawn_as_a_vertical_line():
+    ex = surface_explorer(loss="mse", lr=0.7, steps=30)
+    d = ex.drawn()
+    assert d["end_line"] is None and not ex.line_end.get_visible()
+    assert "leaves the left panel at step" in d["status"] and "no end line drawn" in d["status"]
+    ex.set(lr=0.1)
+    assert ex.drawn()["end_line"] is not None and "(" not in ex.status.value
+
+
+def test_surface_constructor_checks():
+    with pytest.raises(ValueError, match="^lr must be between"):
+        surface_explorer(lr=5.0)
+    with pytest.raises(ValueError, match="^loss must be one of"):
+        surface_explorer(loss="huber")

@@ -51,3 +51,20 @@ def test_cached_runs(ex):
     ex.set(batch_size=4)
     ex.set(batch_size=2)
     assert ex.run() is first
+
+
+def test_status_reports_the_loss_not_the_clip_value():
+    ex = training_explorer(batch_size=1, lr=0.5, epochs=5)
+    status = ex.status.value
+    assert "1e+12" not in status and "grew from" in status
+    hist, path = ex.run()
+    assert f"{ex.full_loss(path)[-1]:.4g}".replace("e+", "e") in status
+    assert "above 1e12, not drawn" in status
+    assert np.nanmax(ex.drawn()["losses"]) <= 1e12
+
+
+def test_training_constructor_checks():
+    with pytest.raises(ValueError, match="^batch_size must be one of"):
+        training_explorer(batch_size=3)
+    with pytest.raises(ValueError, match="^lr must be between 0.001 and 1, got 2"):
+        training_explorer(lr=2)

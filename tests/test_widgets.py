@@ -200,13 +200,7 @@ def test_gd_image_equals_a_full_redraw(fresh_gd):
     """The fast (blitted) picture shows the same pixels as drawing the whole figure."""
     ex = fresh_gd
     ex.set(lr=0.2, steps=60, x1=-1.0)
-    fast = decode(png(ex))
-    for artist in ex.dynamic_artists:
-        artist.set_animated(False)
-    ex.canvas.draw()
-    full = np.asarray(ex.canvas.buffer_rgba())
-    assert fast.shape == full.shape
-    assert np.mean(np.any(fast != full, axis=2)) < 1e-3
+    assert np.array_equal(ex.shown(), ex.truth())
 
 
 def test_parabola_image_is_png_and_changes(parabola):
@@ -336,3 +330,150 @@ def test_parabola_explorer_keyword_arguments():
     assert isinstance(ex, ParabolaExplorer)
     np.testing.assert_allclose(ex.drawn()["xs"], -2.0 * 0.2 ** np.arange(7), rtol=1e-12)
     assert ex.values() == {"lr": 0.4, "steps": 6}
+
+
+# -- the browser's slider write-backs (issue 14, the Run-All race) --------------------------
+def browser_writes(widget, value):
+    """What the widget's comm handler gets when the browser's slider sends ``value``."""
+    widget._handle_msg({"content": {"data": {"method": "update", "state": {"value": value},
+                                             "buffer_paths": []}}, "buffers": []})
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The messages the explorer's sliders send to the browser: (slider name, message)."""
+    def record(explorer):
+        log = []
+        for name, w in explorer.controls.items():
+            monkeypatch.setattr(w, "_send", lambda msg, buffers=None, name=name:
+                                log.append((name, msg)))
+        return log
+    return record
+
+
+def echoes(log, name):
+    return [m["state"]["value"] for n, m in log if n == name and m["method"] == "echo_update"]
+
+
+def test_a_stale_snap_write_back_does_not_undo_a_later_set(sent):
+    """Run All: the view of `parabola_explorer(lr=0.1)` is created after the next cell ran
+    `set(lr=0.95)`; the browser's slider writes back 0.1 put on its grid
+    (0.09999999999999999, as the browser computes it). The kernel keeps 0.95, and the
+    echo the browser waits for carries 0.95, so the page shows it too."""
+    e = parabola_explorer(lr=0.1)
+    e.set(lr=0.95)
+    status, png, updates = e.status.value, e.image.value, e.updates
+    log = sent(e)
+    browser_writes(e.controls["lr"], 0.09999999999999999)
+    assert e.values()["lr"] == 0.95
+    assert (e.status.value, e.image.value, e.updates) == (status, png, updates)
+    assert echoes(log, "lr") == [0.95]
+    assert e._snap_guards[0].snaps_ignored == 1
+
+
+def test_a_snap_of_the_current_value_keeps_the_kernel_value(sent):
+    """Displayed and idle: the browser snaps 0.1 to 0.09999999999999999 and writes it back.
+    Nothing is redrawn, the kernel keeps 0.1 (its repr and status do not change), and the
+    echo keeps the browser at its own grid point (no ping-pong)."""
+    e = parabola_explorer(lr=0.1)
+    updates = e.updates
+    log = sent(e)
+    browser_writes(e.controls["lr"], 0.09999999999999999)
+    assert e.values()["lr"] == 0.1 and e.updates == updates
+    assert echoes(log, "lr") == [0.09999999999999999]
+
+
+def test_a_snap_on_a_log_slider_keeps_the_kernel_value(sent):
+    """gd_explorer(lr=0.3): the log slider (exponent step 0.01) shows 10 ** -0.52."""
+    e = gd_explorer(lr=0.3)
+    e.set(lr=0.05)
+    sent(e)
+    browser_writes(e.controls["lr"], 10 ** -0.52)  # the write-back of the first value
+    assert e.values()["lr"] == 0.05
+    browser_writes(e.controls["lr"], 10 ** -1.3)  # 0.0501...: the write-back of 0.05
+    assert e.values()["lr"] == 0.05
+
+
+def test_a_students_move_is_applied(sent):
+    """A move lands on another grid point: applied and redrawn, echoed by ipywidgets."""
+    e = parabola_explorer(lr=0.1)
+    e.set(lr=0.95)
+    updates = e.updates
+    log = sent(e)
+    browser_writes(e.controls["lr"], 0.5)
+    assert e.values()["lr"] == 0.5 and e.updates == updates + 1
+    assert echoes(log, "lr") == [0.5]
+    # once the browser has written, earlier kernel values no longer count: moving back to
+    # the first value's grid point is a move too
+    browser_writes(e.controls["lr"], 0.09999999999999999)
+    assert e.values()["lr"] == 0.09999999999999999
+
+
+def test_an_integer_slider_value_equal_to_an_earlier_one_is_a_move(sent):
+    """A browser never writes back a value already on its grid, so the exact earlier value
+    (steps = 12 after set(steps=30)) is a student's move, not a snap."""
+    e = parabola_explorer(lr=0.1, steps=12)
+    e.set(steps=30)
+    sent(e)
+    browser_writes(e.controls["steps"], 12)
+    assert e.values()["steps"] == 12
+
+
+# --- honest extremes (issue 14) -------------------------------------------------------------------
+
+from course_lib.widgets import _controls  # noqa: E402
+
+
+def test_constructors_reject_out_of_range_values_naming_the_argument():
+    with pytest.raises(ValueError, match=r"^lr must be between 0\.001 and 1, got 100$"):
+        gd_explorer(lr=100)
+    with pytest.raises(ValueError, match=r"^lr must be a number, got 'a'"):
+        gd_explorer(lr="a")
+    with pytest.raises(ValueError, match=r"^x0\[0\] must be between"):
+        gd_explorer(x0=(5.0, 1.0))
+    with pytest.raises(ValueError, match=r"^decay must be True or False"):
+        gd_explorer(decay=1)
+    with pytest.raises(ValueError, match=r"^lr must be between 0\.01 and 1\.2"):
+        parabola_explorer(lr=2.0)
+    with pytest.raises(ValueError, match=r"^steps must be a whole number"):
+        parabola_explorer(steps=2.5)
+    with pytest.raises(ValueError, match=r"^x0 must not be 0"):
+        parabola_explorer(x0=0.0)
+
+
+def test_control_checks():
+    assert _controls.check_number(0.5, "a", 0, 1) == 0.5
+    with pytest.raises(ValueError, match="^a must be a number"):
+        _controls.check_number(True, "a", 0, 1)
+    with pytest.raises(ValueError, match="^a must be between"):
+        _controls.check_number(float("nan"), "a", 0, 1)
+    with pytest.raises(ValueError, match=r"^r\[1\] must be between"):
+        _controls.check_pair((0, 9), "r", 0, 1)
+    with pytest.raises(ValueError, match="^m must be one of 'x', 'y'"):
+        _controls.check_choice("z", "m", [("X", "x"), ("Y", "y")])
+    assert _controls.fmt(1e-9) == "1e-9" and _controls.fmt(float("inf")) == "infinite"
+    assert _controls.first_outside([[0, 0], [5, 0]], (-1, 1), (-1, 1)) == 1
+    assert _controls.first_outside([[0, 0]], (-1, 1), (-1, 1)) is None
+
+
+def test_parabola_floor_is_not_drawn_as_a_flat_line(parabola):
+    parabola.set(lr=0.5, steps=12)        # one step lands on 0 exactly
+    d = parabola.drawn()
+    assert np.all(np.isnan(d["distances"][1:])) and d["distances"][0] == 1.5
+    assert "exactly 0 from step 1" in d["status"] and "not drawn" in d["status"]
+    parabola.set(lr=0.45, steps=40)
+    assert "below 1e-9" in parabola.status.value
+    parabola.set(lr=1.2, steps=40)
+    assert "leave the left panel at step 3" in parabola.status.value
+    parabola.set(lr=1.0, steps=40)        # the really flat line: bounces, all drawn
+    assert np.all(np.isfinite(parabola.drawn()["distances"]))
+    assert "(" not in parabola.status.value
+
+
+def test_gd_explosion_is_shown_over_the_steps_made_and_said(gd):
+    gd.set(lr=1.0)
+    d = gd.drawn()
+    assert "✗" in d["status"] and "the path leaves the left panel at step 1" in d["status"]
+    assert "above 1e30" in d["status"] and "shows the 4 steps made" in d["status"]
+    assert gd.ax_loss.get_xlim()[1] <= 10          # not a spike at the left of 0..100
+    assert np.all(np.isnan(d["losses"][3:])) and np.nanmax(d["losses"]) <= 1e30

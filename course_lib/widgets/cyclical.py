@@ -24,10 +24,14 @@ import numpy as np
 
 from .. import schedules
 from .._validate import count, point, positive_number
+from ._controls import control
 from .base import Explorer
 from .schedule import _nice_ceiling
 
 __all__ = ["PlateauProblem", "PlateauRun", "CyclicalExplorer", "cyclical_explorer"]
+
+#: the bottom of the loss panel (a loss that reaches 0 is drawn there and said in words)
+LOSS_FLOOR = 1e-16
 
 
 def _logcosh(z):
@@ -119,6 +123,8 @@ class CyclicalExplorer(Explorer):
                  steps=600, problem: PlateauProblem | None = None,
                  digits_curves: Optional[Dict[str, Tuple]] = None):
         self.problem = PlateauProblem() if problem is None else problem
+        if not isinstance(self.problem, PlateauProblem):
+            raise ValueError(f"problem must be a PlateauProblem, got {type(problem).__name__}")
         self.digits_curves = dict(digits_curves or {})
         if mode not in schedules.CYCLICAL_MODES:
             raise ValueError(f"mode must be one of {', '.join(schedules.CYCLICAL_MODES)}; got {mode!r}")
@@ -128,17 +134,18 @@ class CyclicalExplorer(Explorer):
                                  f"'fixed', got {name!r}")
         slider = dict(continuous_update=True, style={"description_width": "initial"})
         controls = {
-            "mode": W.Dropdown(options=schedules.CYCLICAL_MODES, value=mode, description="mode"),
-            "base_lr": W.FloatLogSlider(value=base_lr, base=10, min=-3, max=1, step=0.05,
-                                        description="base_lr", readout_format=".4f", **slider),
-            "max_lr": W.FloatLogSlider(value=max_lr, base=10, min=-3, max=1, step=0.05,
-                                       description="max_lr", readout_format=".4f", **slider),
-            "step_size": W.IntSlider(value=step_size, min=5, max=300, step=5,
-                                     description="step size", **slider),
-            "gamma": W.FloatSlider(value=gamma, min=0.98, max=1.0, step=0.0005,
-                                   description="gamma (exp_range)", readout_format=".4f", **slider),
-            "steps": W.IntSlider(value=steps, min=100, max=1000, step=50,
-                                 description="budget (steps)", **slider),
+            "mode": control(W.Dropdown, "mode", mode, options=schedules.CYCLICAL_MODES,
+                            description="mode"),
+            "base_lr": control(W.FloatLogSlider, "base_lr", base_lr, base=10, min=-3, max=1,
+                               step=0.05, description="base_lr", readout_format=".4f", **slider),
+            "max_lr": control(W.FloatLogSlider, "max_lr", max_lr, base=10, min=-3, max=1,
+                              step=0.05, description="max_lr", readout_format=".4f", **slider),
+            "step_size": control(W.IntSlider, "step_size", step_size, min=5, max=300, step=5,
+                                 description="step size", **slider),
+            "gamma": control(W.FloatSlider, "gamma", gamma, min=0.98, max=1.0, step=0.0005,
+                             description="gamma (exp_range)", readout_format=".4f", **slider),
+            "steps": control(W.IntSlider, "steps", steps, min=100, max=1000, step=50,
+                             description="budget (steps)", **slider),
         }
         super().__init__(controls)
 
@@ -158,11 +165,11 @@ class CyclicalExplorer(Explorer):
         # the best fixed rate on the plateau problem: just below the valley's limit
         self.fixed_lr = float(f"{0.9 * limit:.2g}")
         ref = self.problem.run(self.fixed_lr, 1000)
-        self.ax_loss.plot(np.arange(1001), np.maximum(ref.losses, 1e-16), color="tab:gray",
+        self.ax_loss.plot(np.arange(1001), np.maximum(ref.losses, LOSS_FLOOR), color="tab:gray",
                           linewidth=1.0, label=f"fixed {self.fixed_lr:g}")
         (self.loss_line,) = self.ax_loss.plot([], [], color="tab:green", label="cyclical")
         self.ax_loss.set_yscale("log")
-        self.ax_loss.set_ylim(1e-16, 10.0)
+        self.ax_loss.set_ylim(LOSS_FLOOR, 10.0)
         self.ax_loss.set_xlabel("step t")
         self.ax_loss.set_title("plateau, then a sharp valley")
         self.ax_loss.legend(loc="lower left", fontsize="small")
@@ -207,12 +214,14 @@ class CyclicalExplorer(Explorer):
         self.ax_rate.set_ylim(0, _nice_ceiling(1.3 * max(float(rates.max()), self.problem.sharp_limit)))
         run = self.problem.run(sched, steps)
         self.run = run
-        self.loss_line.set_data(np.arange(steps + 1), np.maximum(run.losses, 1e-16))
+        self.loss_line.set_data(np.arange(steps + 1), np.maximum(run.losses, LOSS_FLOOR))
         self.ax_loss.set_xlim(0, _nice_ceiling(steps))
         esc = run.escape_step()
         off = f"off the plateau at step {esc}" if esc is not None else "still on the plateau"
-        return (f"{sched!r}: {_describe(sched, steps)}. Plateau problem: {off}, "
-                f"final loss {run.losses[-1]:.2e}")
+        final = run.losses[-1]
+        shown = (f"final loss {final:.2e}" if final >= LOSS_FLOOR else
+                 f"final loss below {LOSS_FLOOR:.0e}, under the bottom of the loss panel")
+        return f"{sched!r}: {_describe(sched, steps)}. Plateau problem: {off}, {shown}"
 
     def drawn(self) -> dict:
         """What the figure shows now: the rate curve, the loss curve and the digits curve."""

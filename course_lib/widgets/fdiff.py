@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import functions
 from ..gradcheck import METHODS, finite_difference, step_errors
+from ._controls import control, fmt
 from .base import Explorer
 
 __all__ = ["FDiffExplorer", "fdiff_explorer", "Example", "EXAMPLES", "STEPS", "FLOOR"]
@@ -77,10 +78,13 @@ class FDiffExplorer(Explorer):
             raise ValueError(f"function must be one of {sorted(EXAMPLES)}, got {function!r}")
         slider = dict(continuous_update=True, style={"description_width": "initial"})
         controls = {
-            "log_step": W.FloatSlider(value=log_step, min=-16.0, max=0.0, step=0.25,
-                                      description="log10 step h", readout_format=".2f", **slider),
-            "method": W.ToggleButtons(options=list(METHODS), value=method, description="method"),
-            "function": W.Dropdown(options=list(EXAMPLES), value=function, description="function"),
+            "log_step": control(W.FloatSlider, "log_step", log_step, min=-16.0, max=0.0,
+                                step=0.25, description="log10 step h", readout_format=".2f",
+                                **slider),
+            "method": control(W.ToggleButtons, "method", method, options=list(METHODS),
+                              description="method"),
+            "function": control(W.Dropdown, "function", function, options=list(EXAMPLES),
+                                description="function"),
         }
         self._curves: Dict[tuple, np.ndarray] = {}
         super().__init__(controls)
@@ -152,8 +156,12 @@ class FDiffExplorer(Explorer):
         self.err_line.set_data(STEPS, self._curve(r["function"], r["method"]))
         self.other_line.set_data(STEPS, self._curve(r["function"], other))
         self.marker.set_data([h], [max(r["relative_error"], FLOOR)])
-        return (f"{r['method']} difference with h = {h:.1e}: {r['numerical']:.10g} "
+        text = (f"{r['method']} difference with h = {h:.1e}: {r['numerical']:.10g} "
                 f"(exact {r['exact']:.10g}), relative error {r['relative_error']:.1e}")
+        if r["relative_error"] < FLOOR:
+            text += (f" (below {fmt(FLOOR)}, the bottom of the right panel: the marker sits "
+                     f"on the floor)")
+        return text
 
     def drawn(self) -> dict:
         """What the figure shows now, plus the numbers of :meth:`report`."""

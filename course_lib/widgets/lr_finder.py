@@ -17,10 +17,61 @@ import ipywidgets as W
 import numpy as np
 
 from .. import lr_finder
+from ._controls import check_flag, check_number, check_pair, control, fmt
 from .base import Explorer
 from .schedule import _nice_ceiling
 
-__all__ = ["LRFinderExplorer", "lr_finder_explorer", "default_sweep"]
+__all__ = ["LRFinderExplorer", "lr_finder_explorer", "default_sweep", "descent_fraction",
+           "crop_warnings", "MIN_DESCENT"]
+
+#: a crop whose raw loss falls by less than this fraction has no descent worth reading
+MIN_DESCENT = 0.1
+
+
+def descent_fraction(view: lr_finder.RangeTest, chunks: int = 3) -> float:
+    """How much the loss falls within the points the suggestions look at: ``1 - low / top``,
+    where the window's raw losses are cut into ``chunks`` consecutive groups, ``low`` is
+    the lowest group median and ``top`` the highest median before it. Medians of raw
+    losses, not the smoothed curve, so neither one noisy loss nor the smoothing's warm-up
+    can fake a descent; a fall smaller than three times the noise of the medians (from the
+    spread of successive losses) counts as 0, as does a loss that only rises or a view too
+    short to judge."""
+    n = len(view)
+    try:
+        lo, hi = lr_finder._window(n, None, None)
+    except ValueError:
+        return 0.0
+    raw = np.asarray(view.losses[lo:hi], dtype=float)
+    groups = np.array_split(raw, min(chunks, len(raw)))
+    medians = np.array([np.median(g) for g in groups])
+    bottom = int(np.argmin(medians))
+    top = float(np.max(medians[:bottom + 1]))
+    if top <= 0 or len(raw) < 2:
+        return 0.0
+    sigma = 1.4826 * float(np.median(np.abs(np.diff(raw)))) / math.sqrt(2.0)
+    m = min(len(g) for g in groups)
+    if top - medians[bottom] <= 3 * 1.25 * sigma * math.sqrt(2.0 / m):
+        return 0.0
+    return float(1.0 - medians[bottom] / top)
+
+
+def crop_warnings(view: lr_finder.RangeTest, suggestion: lr_finder.Suggestion) -> list:
+    """What makes the suggestion on this view untrustworthy or undrawable, in words: no
+    descent in the crop, the loss still falling at its right edge (the minimum lies beyond
+    it), or the suggested rate outside the crop."""
+    out = []
+    drop = descent_fraction(view)
+    if drop < MIN_DESCENT:
+        out.append("no clear descent in this part of the sweep: the suggestion means little")
+    else:
+        lo, hi = lr_finder._window(len(view), None, None)
+        bottom = lo + int(np.argmin(view.smoothed[lo:hi]))
+        if bottom == hi - 1 and not view.stopped_early:
+            out.append("the loss is still falling at the right edge: widen the range")
+    if not view.lrs[0] * (1 - 1e-12) <= suggestion.lr <= view.lrs[-1] * (1 + 1e-12):
+        side = "left of" if suggestion.lr < view.lrs[0] else "right of"
+        out.append(f"the suggested rate lies {side} the rates shown: not marked")
+    return out
 
 
 def default_sweep(steps: int = 350, min_lr: float = 1e-6, max_lr: float = 10.0,
@@ -51,11 +102,16 @@ class LRFinderExplorer(Explorer):
                  lr_range=None, method: str = "steepest", bias_correction: bool = True,
                  diverge_factor: Optional[float] = 4.0):
         self.result = default_sweep() if result is None else result
+        if not isinstance(self.result, lr_finder.RangeTest):
+            raise ValueError(f"result must be a RangeTest (from lr_finder.lr_range_test), "
+                             f"got {type(self.result).__name__}")
         if len(self.result) < 3:
             raise ValueError(f"result must hold at least 3 points, got {len(self.result)}")
         if method not in lr_finder.SUGGESTION_METHODS:
             raise ValueError(f"method must be one of {lr_finder.SUGGESTION_METHODS}, "
                              f"got {method!r}")
+        if diverge_factor is not None:
+            diverge_factor = check_number(diverge_factor, "diverge_factor", 1.0, 1e12)
         self.diverge_factor = diverge_factor
         # the crop slider works in half decades of the rate, within the recorded sweep
         lo = math.floor(2 * math.log10(self.result.planned_lrs[0]) + 1e-9) / 2
@@ -64,15 +120,15 @@ class LRFinderExplorer(Explorer):
             lr_range = (lo, hi)
         slider = dict(continuous_update=True, style={"description_width": "initial"})
         controls = {
-            "smoothing": W.FloatSlider(value=smoothing, min=0.0, max=0.99, step=0.01,
-                                       description="smoothing beta", **slider),
-            "lr_range": W.FloatRangeSlider(value=tuple(lr_range), min=lo, max=hi, step=0.5,
-                                           description="log10 rate range",
-                                           readout_format=".1f", **slider),
-            "method": W.Dropdown(options=lr_finder.SUGGESTION_METHODS, value=method,
-                                 description="suggestion"),
-            "bias_correction": W.Checkbox(value=bias_correction, description="bias correction",
-                                          indent=False),
+            "smoothing": control(W.FloatSlider, "smoothing", smoothing, min=0.0, max=0.99,
+                                 step=0.01, description="smoothing beta", **slider),
+            "lr_range": control(W.FloatRangeSlider, "lr_range", lr_range, min=lo, max=hi,
+                                step=0.5, description="log10 rate range",
+                                readout_format=".1f", **slider),
+            "method": control(W.Dropdown, "method", method,
+                              options=lr_finder.SUGGESTION_METHODS, description="suggestion"),
+            "bias_correction": control(W.Checkbox, "bias_correction", bias_correction,
+                                       description="bias correction", indent=False),
         }
         self.view = None
         self.suggestion = None
@@ -111,18 +167,30 @@ class LRFinderExplorer(Explorer):
             s = view.suggest(v["method"])
         except ValueError as exc:
             self.suggestion = None
+            self.warnings = [str(exc)]
             self.marker.set_data([], [])
             self.vline.set_visible(False)
             return f"<b style='color:#b00'>✗ {len(view)} points: {exc}</b>"
         self.suggestion = s
-        self.marker.set_data([view.lrs[s.index]], [s.loss])
-        self.vline.set_xdata([s.lr, s.lr])
-        self.vline.set_visible(True)
+        # the marker sits at the suggested rate ("minimum" suggests a tenth of the rate at
+        # the lowest point, not that point); a rate outside the crop is not drawn
+        self.warnings = crop_warnings(view, s)
+        inside = view.lrs[0] * (1 - 1e-12) <= s.lr <= view.lrs[-1] * (1 + 1e-12)
+        if inside:
+            y = float(np.interp(np.log10(s.lr), np.log10(view.lrs), view.smoothed))
+            self.marker.set_data([s.lr], [y])
+            self.vline.set_xdata([s.lr, s.lr])
+        else:
+            self.marker.set_data([], [])
+        self.vline.set_visible(inside)
         lag = view.lag_decades if view.mode == "exp" else float("nan")
         bc = "" if v["bias_correction"] else " <b>without bias correction</b>;"
-        return (f"{v['method']}: suggested lr = {s.lr:.3g};{bc} {len(view)} points shown "
+        text = (f"{v['method']}: suggested lr = {s.lr:.3g};{bc} {len(view)} points shown "
                 f"({view.reason}); the average lags by about {view.lag_steps:.0f} steps "
                 f"= {lag:.2f} decades")
+        if self.warnings:
+            text += f". <b style='color:#b60'>✗ {'; '.join(self.warnings)}</b>"
+        return text
 
     @staticmethod
     def _ylim(view):

@@ -15,10 +15,14 @@ import numpy as np
 
 from .. import functions, optim, schedules
 from .._validate import count, point, positive_number
+from ._controls import control, fmt
 from .base import Explorer
 
 __all__ = ["ScheduleProblem", "ScheduleExplorer", "schedule_explorer", "make_schedule",
-           "SCHEDULES", "PARAMETERS"]
+           "SCHEDULES", "PARAMETERS", "loss_verdict", "LOSS_CEILING"]
+
+#: the loss panel's log axis stops here (a diverging run climbs towards 1e300)
+LOSS_CEILING = 1e30
 
 #: the schedules the dropdown offers, and the controls each one uses
 PARAMETERS = {
@@ -101,6 +105,29 @@ def _nice_ceiling(x: float) -> float:
     return float(10 * power)  # pragma: no cover - the loop always returns
 
 
+def loss_verdict(losses, clean_losses) -> str:
+    """What a noisy run did, from its losses and those of the same schedule without noise:
+
+    * ``"diverging"``: the noise-free loss grows (``clean_losses[-1] > clean_losses[0]``;
+      without noise the curve is deterministic, so comparing its ends is the right test):
+      the rates themselves are unstable, the noise is not to blame;
+    * ``"stalled"``: the noisy loss did not fall: the median of its last quarter (a level,
+      not one noisy value) is at or above the first loss; the rates are stable but the
+      noise keeps the point from the minimum;
+    * ``"falling"`` otherwise.
+    """
+    losses = np.asarray(losses, dtype=float)
+    clean = np.asarray(clean_losses, dtype=float)
+    if not (len(losses) and len(clean)):
+        raise ValueError("losses and clean_losses must hold at least one value each")
+    if not np.all(np.isfinite(clean)) or clean[-1] > clean[0]:
+        return "diverging"
+    tail = losses[-max(1, len(losses) // 4):]
+    if not np.all(np.isfinite(tail)) or float(np.median(tail)) >= losses[0]:
+        return "stalled"
+    return "falling"
+
+
 def make_schedule(schedule: str, lr: float, steps: int, decay: float = 0.05,
                   factor: float = 0.5, period: int = 40, gamma: float = 0.97,
                   min_frac: float = 0.001, t_mult: int = 1, mode: str = "triangular",
@@ -141,29 +168,36 @@ class ScheduleExplorer(Explorer):
                  factor=0.5, period=40, gamma=0.97, min_frac=0.001, t_mult=1,
                  mode="triangular", problem: ScheduleProblem | None = None):
         self.problem = ScheduleProblem() if problem is None else problem
+        if not isinstance(self.problem, ScheduleProblem):
+            raise ValueError(f"problem must be a ScheduleProblem, got {type(problem).__name__}")
         if schedule not in PARAMETERS:
             raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {schedule!r}")
         slider = dict(continuous_update=True, style={"description_width": "initial"})
+        C = control
         controls = {
-            "schedule": W.Dropdown(options=SCHEDULES, value=schedule, description="schedule"),
-            "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.01,
-                                   description="lr0 / max_lr", readout_format=".4f", **slider),
-            "steps": W.IntSlider(value=steps, min=10, max=500, description="budget (steps)",
-                                 **slider),
-            "noise": W.FloatSlider(value=noise, min=0.0, max=3.0, step=0.1,
-                                   description="gradient noise", **slider),
-            "decay": W.FloatLogSlider(value=decay, base=10, min=-3, max=0, step=0.01,
-                                      description="decay", readout_format=".3f", **slider),
-            "factor": W.FloatSlider(value=factor, min=0.05, max=1.0, step=0.05,
-                                    description="factor", **slider),
-            "period": W.IntSlider(value=period, min=1, max=300, description="every", **slider),
-            "gamma": W.FloatSlider(value=gamma, min=0.9, max=1.0, step=0.001,
-                                   description="gamma", readout_format=".3f", **slider),
-            "min_frac": W.FloatLogSlider(value=min_frac, base=10, min=-3, max=math.log10(0.5),
-                                         step=0.05, description="min / max rate",
-                                         readout_format=".3f", **slider),
-            "t_mult": W.IntSlider(value=t_mult, min=1, max=4, description="t_mult", **slider),
-            "mode": W.Dropdown(options=schedules.CYCLICAL_MODES, value=mode, description="mode"),
+            "schedule": C(W.Dropdown, "schedule", schedule, options=SCHEDULES,
+                          description="schedule"),
+            "lr": C(W.FloatLogSlider, "lr", lr, base=10, min=-3, max=0, step=0.01,
+                    description="lr0 / max_lr", readout_format=".4f", **slider),
+            "steps": C(W.IntSlider, "steps", steps, min=10, max=500,
+                       description="budget (steps)", **slider),
+            "noise": C(W.FloatSlider, "noise", noise, min=0.0, max=3.0, step=0.1,
+                       description="gradient noise", **slider),
+            "decay": C(W.FloatLogSlider, "decay", decay, base=10, min=-3, max=0, step=0.01,
+                       description="decay", readout_format=".3f", **slider),
+            "factor": C(W.FloatSlider, "factor", factor, min=0.05, max=1.0, step=0.05,
+                        description="factor", **slider),
+            "period": C(W.IntSlider, "period", period, min=1, max=300, description="every",
+                        **slider),
+            "gamma": C(W.FloatSlider, "gamma", gamma, min=0.9, max=1.0, step=0.001,
+                       description="gamma", readout_format=".3f", **slider),
+            "min_frac": C(W.FloatLogSlider, "min_frac", min_frac, base=10, min=-3,
+                          max=math.log10(0.5), step=0.05, description="min / max rate",
+                          readout_format=".3f", **slider),
+            "t_mult": C(W.IntSlider, "t_mult", t_mult, min=1, max=4, description="t_mult",
+                        **slider),
+            "mode": C(W.Dropdown, "mode", mode, options=schedules.CYCLICAL_MODES,
+                      description="mode"),
         }
         super().__init__(controls)
 
@@ -211,6 +245,7 @@ class ScheduleExplorer(Explorer):
             self.rate_line.set_data([], [])
             self.loss_line.set_data([], [])
             self.result = None
+            self.verdict = None
             return f"<b style='color:#b00'>✗ {exc}</b>"
         t = np.arange(steps)
         rates = sched(t)
@@ -221,22 +256,43 @@ class ScheduleExplorer(Explorer):
         res = self.problem.run(sched, steps, seed=0, noise=v["noise"])
         self.result = res
         losses = np.maximum(res.losses, 1e-300)
-        self.loss_line.set_data(np.arange(len(losses)), losses)
+        # a diverging run climbs towards 1e300: the part above LOSS_CEILING is not drawn
+        # (the log axis stays drawable) and the status line says so
+        shown = np.where(losses <= LOSS_CEILING, losses, np.nan)
+        self.loss_line.set_data(np.arange(len(losses)), shown)
         self.ax_loss.set_xlim(0, _nice_ceiling(steps))
-        # whole decades (a diverging run, climbing towards 1e300, is capped at 1e30 so the
-        # log axis stays drawable); few distinct limits let the axes' pixels be reused
+        # whole decades; few distinct limits let the axes' pixels be reused
         lo = 10.0 ** np.floor(np.log10(min(max(float(losses.min()), 1e-12), 1e29)))
-        hi = 10.0 ** np.ceil(np.log10(min(max(float(losses.max()), 1e-11), 1e30)))
+        hi = 10.0 ** np.ceil(np.log10(min(max(float(losses.max()), 1e-11), LOSS_CEILING)))
         self.ax_loss.set_ylim(lo, hi if hi > lo else 10 * lo)
-        if res.diverged:
-            return f"<b style='color:#b00'>✗ {sched!r}: {res.message}</b>"
+        notes = []
+        if losses.min() < 1e-12:
+            notes.append(f"the loss falls below {fmt(lo)}, the bottom of the loss panel")
+        high = np.flatnonzero(losses > LOSS_CEILING)
+        if high.size:
+            notes.append(f"from step {high[0]} the loss is above {fmt(LOSS_CEILING)}, "
+                         f"not drawn")
+        note = f" ({'; '.join(notes)})" if notes else ""
         above = int(np.sum(rates > self.problem.stability_limit))
         warn = f"; {above} steps above the stability limit" if above else ""
-        if res.losses[-1] > res.losses[0]:
-            return (f"<b style='color:#b00'>✗ {sched!r}: diverging, the loss grew from "
-                    f"{res.losses[0]:.3e} to {res.losses[-1]:.3e} in {steps} steps{warn}</b>")
+        if res.diverged:
+            self.verdict = "diverged"
+            return f"<b style='color:#b00'>✗ {sched!r}: {res.message}</b>{note}"
+        if v["noise"] == 0:
+            clean = res.losses
+        else:
+            clean = self.problem.run(sched, steps, seed=0, noise=0.0).losses
+        self.verdict = loss_verdict(res.losses, clean)
+        if self.verdict == "diverging":
+            grew = "the loss grew" if v["noise"] == 0 else "without the noise the loss grows"
+            return (f"<b style='color:#b00'>✗ {sched!r}: diverging, {grew} from "
+                    f"{clean[0]:.3e} to {clean[-1]:.3e} in {steps} steps{warn}</b>{note}")
+        if self.verdict == "stalled":
+            level = float(np.median(res.losses[-max(1, len(res.losses) // 4):]))
+            return (f"<b style='color:#b60'>✗ {sched!r}: not diverging, but the noise keeps the "
+                    f"loss around {level:.3e} (start {res.losses[0]:.3e}){warn}</b>{note}")
         return (f"{sched!r}: rate {rates[0]:.4f} → {rates[-1]:.4f}{warn}; "
-                f"loss {res.losses[0]:.3e} → {res.losses[-1]:.3e} after {steps} steps")
+                f"loss {res.losses[0]:.3e} → {res.losses[-1]:.3e} after {steps} steps{note}")
 
     def drawn(self) -> dict:
         """What the figure shows now: the rate curve and the loss curve."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import ensembles, functions, schedules
 from .._validate import count, point, positive_number
+from ._controls import control, first_outside
 from .base import Explorer
 from .schedule import _nice_ceiling
 
@@ -132,20 +133,25 @@ class SGDRExplorer(Explorer):
     def __init__(self, max_lr=0.015, t0=150, t_mult=1, min_lr=0.0, peak_decay=1.0, steps=900,
                  seed=0, problem: RestartProblem | None = None):
         self.problem = RestartProblem() if problem is None else problem
+        if not isinstance(self.problem, RestartProblem):
+            raise ValueError(f"problem must be a RestartProblem, got {type(problem).__name__}")
         slider = dict(continuous_update=True, style={"description_width": "initial"})
+        C = control
         controls = {
-            "max_lr": W.FloatSlider(value=max_lr, min=0.001, max=0.03, step=0.001,
-                                    description="max_lr (peak)", readout_format=".3f", **slider),
-            "t0": W.IntSlider(value=t0, min=10, max=600, step=10, description="t0 (first cycle)",
-                              **slider),
-            "t_mult": W.IntSlider(value=t_mult, min=1, max=4, description="t_mult", **slider),
-            "min_lr": W.FloatSlider(value=min_lr, min=0.0, max=0.01, step=0.0005,
-                                    description="min_lr", readout_format=".4f", **slider),
-            "peak_decay": W.FloatSlider(value=peak_decay, min=0.1, max=1.0, step=0.05,
-                                        description="peak_decay", **slider),
-            "steps": W.IntSlider(value=steps, min=100, max=1500, step=50,
-                                 description="budget (steps)", **slider),
-            "seed": W.IntSlider(value=seed, min=0, max=19, description="noise seed", **slider),
+            "max_lr": C(W.FloatSlider, "max_lr", max_lr, min=0.001, max=0.03, step=0.001,
+                        description="max_lr (peak)", readout_format=".3f", **slider),
+            "t0": C(W.IntSlider, "t0", t0, min=10, max=600, step=10,
+                    description="t0 (first cycle)", **slider),
+            "t_mult": C(W.IntSlider, "t_mult", t_mult, min=1, max=4, description="t_mult",
+                        **slider),
+            "min_lr": C(W.FloatSlider, "min_lr", min_lr, min=0.0, max=0.01, step=0.0005,
+                        description="min_lr", readout_format=".4f", **slider),
+            "peak_decay": C(W.FloatSlider, "peak_decay", peak_decay, min=0.1, max=1.0,
+                            step=0.05, description="peak_decay", **slider),
+            "steps": C(W.IntSlider, "steps", steps, min=100, max=1500, step=50,
+                       description="budget (steps)", **slider),
+            "seed": C(W.IntSlider, "seed", seed, min=0, max=19, description="noise seed",
+                      **slider),
         }
         super().__init__(controls)
 
@@ -206,17 +212,29 @@ class SGDRExplorer(Explorer):
         rates = sched(t)
         ends = ensembles.cycle_ends(sched, steps)
         self.rate_line.set_data(t, rates)
-        self.end_marks.set_data(ends, rates[ends])
         self.ax_rate.set_xlim(0, _nice_ceiling(steps))
         self.ax_rate.set_ylim(0, _nice_ceiling(1.35 * float(rates.max())))   # legend room
         run = self.problem.run(sched, steps, seed=v["seed"])
         self.run = run
         self.path_line.set_data(run.xs[:, 0], run.xs[:, 1])
+        # only the cycle ends the run reached are snapshots: after a divergence the later
+        # ones are never taken, so they are not marked (the legend says "snapshot")
         reached = ends[ends < run.xs.shape[0] - 1]
         self.ends = reached
+        self.end_marks.set_data(reached, rates[reached])
         pts = run.xs[reached + 1]
         self.path_ends.set_data(pts[:, 0], pts[:, 1])
         landed = " ".join(MINIMA_NAMES[i] for i in self.problem.nearest(pts)) if len(pts) else "none"
+        out = first_outside(run.xs, LIM, LIM)
+        off = f" (the path leaves the right panel at step {out})" if out is not None else ""
+        if run.diverged:
+            if not reached.size:
+                taken = (f"before the first cycle end (step {int(ends[0])}): no snapshot"
+                         if ends.size else "no snapshot")
+            else:
+                taken = (f"{reached.size} of the {ends.size} cycle ends reached, only their "
+                         f"snapshots are marked")
+            return (f"<b style='color:#b00'>✗ {sched!r}: {run.message}; {taken}</b>{off}")
         if ends.size and ends[-1] == steps - 1:
             fit = "the budget ends exactly on a cycle end ✓"
         else:
@@ -225,9 +243,7 @@ class SGDRExplorer(Explorer):
             fit = (f"the budget stops {steps - start} steps into cycle {int(k[0]) + 1} "
                    f"(of {int(t_i[0])}), at rate {rates[-1]:.4f}: its snapshot is never taken")
         head = f"{sched!r}: {ends.size} cycle ends in {steps} steps; {fit}"
-        if run.diverged:
-            return f"<b style='color:#b00'>✗ {head}. {run.message}</b>"
-        return f"{head}. Minima at the cycle ends: {landed}"
+        return f"{head}. Minima at the cycle ends: {landed}{off}"
 
     def drawn(self) -> dict:
         """What the figure shows now: the rates, the cycle ends and the noisy path."""

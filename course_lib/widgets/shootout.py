@@ -15,10 +15,31 @@ import ipywidgets as W
 import numpy as np
 
 from ..shootout import Shootout
+from ._controls import control, fmt
 from .base import Explorer
 
 METRICS = ("accuracy", "loss")
 VIEWS = ("mean and range", "every seed")
+#: the loss panel's log axis never goes beyond these (a blown-up run's loss reaches 1e200)
+LOSS_FLOOR, LOSS_CEILING = 1e-4, 1e6
+
+
+def loss_limits(values):
+    """``(bottom, top)`` of the log loss axis for the finite ``values`` shown: a margin
+    around them, within ``LOSS_FLOOR .. LOSS_CEILING``, and always ``bottom < top`` (even
+    when every value is above the ceiling, so the axis never turns upside down)."""
+    vals = np.asarray(values, dtype=float)
+    vals = vals[np.isfinite(vals)]
+    lo = float(np.min(vals)) if vals.size else 0.01
+    hi = float(np.max(vals)) if vals.size else 10.0
+    top = min(max(hi * 2.0, lo * 3), LOSS_CEILING)
+    bottom = min(max(lo * 0.7, LOSS_FLOOR), top / 10.0)
+    return bottom, top
+
+
+def number(x: float) -> str:
+    """A final metric for the status line: four decimals, or a short form when huge."""
+    return f"{x:.4f}" if abs(x) < 1e4 else fmt(x)
 
 
 def curve_stats(curves):
@@ -74,6 +95,11 @@ class ShootoutExplorer(Explorer):
             schedules = names[:3]
         if isinstance(schedules, str):
             schedules = (schedules,)
+        try:
+            schedules = tuple(schedules)
+        except TypeError:
+            raise ValueError(f"schedules must be names from the shoot-out {names}, "
+                             f"got {schedules!r}") from None
         unknown = [s for s in schedules if s not in names]
         if unknown:
             raise ValueError(f"schedules must be names from the shoot-out {names}, "
@@ -83,10 +109,11 @@ class ShootoutExplorer(Explorer):
         if view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
         controls = {
-            "schedules": W.SelectMultiple(options=names, value=tuple(schedules),
-                                          rows=min(len(names), 6), description="schedules"),
-            "metric": W.ToggleButtons(options=METRICS, value=metric, description="show"),
-            "view": W.ToggleButtons(options=VIEWS, value=view, description="seeds"),
+            "schedules": control(W.SelectMultiple, "schedules", tuple(schedules), options=names,
+                                 rows=min(len(names), 6), description="schedules"),
+            "metric": control(W.ToggleButtons, "metric", metric, options=METRICS,
+                              description="show"),
+            "view": control(W.ToggleButtons, "view", view, options=VIEWS, description="seeds"),
         }
         super().__init__(controls)
 
@@ -162,11 +189,17 @@ class ShootoutExplorer(Explorer):
             self.ax_v.set_ylabel("validation accuracy")
         else:
             self.ax_v.set_yscale("log")
-            lo = float(np.min(vals)) if vals.size else 0.01
-            hi = float(np.max(vals)) if vals.size else 10.0
-            self.ax_v.set_ylim(max(lo * 0.7, 1e-4), min(max(hi * 2.0, lo * 3), 1e6))
+            bottom, top = loss_limits(vals)
+            self.ax_v.set_ylim(bottom, top)
             self.ax_v.set_ylabel("validation loss (log)")
-        return self.verdict(picked, metric)
+        text = self.verdict(picked, metric)
+        if metric == "loss" and idx:
+            shown = self.arrays[key][idx][..., len(self.arrays["eval_steps"]) // 2:]
+            off = [n for n, c in zip(picked, shown) if np.any(c[np.isfinite(c)] > top)]
+            if off:
+                text += (f" ({', '.join(off)}: the loss goes above {fmt(top)}, off the top "
+                         f"of the right panel)")
+        return text
 
     def verdict(self, picked, metric: str) -> str:
         """The status line: the final values and whether the ranges overlap."""
@@ -179,7 +212,7 @@ class ShootoutExplorer(Explorer):
             if not np.isfinite(mean):
                 parts.append(f"{name}: diverged")
             else:
-                parts.append(f"{name}: {mean:.4f} [{lo:.4f}, {hi:.4f}]")
+                parts.append(f"{name}: {number(mean)} [{number(lo)}, {number(hi)}]")
         text = f"final validation {metric} over {n} seeds, mean [min, max]: " + "; ".join(parts)
         if len(picked) < 2:
             return text

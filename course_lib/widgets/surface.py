@@ -13,6 +13,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import data, optimizers, surfaces
+from ._controls import check_whole, control, first_outside, fmt
 from .base import Explorer
 
 KLIM, BLIM = (-2.0, 6.0), (-5.0, 3.0)
@@ -31,18 +32,24 @@ class SurfaceExplorer(Explorer):
         if x is None or y is None:
             x, y = data.linear_data()
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        self.n_grid = int(n_grid)
+        if self.x.ndim != 1 or self.x.shape != self.y.shape or len(self.x) < 2:
+            raise ValueError(f"x and y must be 1-D arrays of the same length (at least 2), "
+                             f"got shapes {self.x.shape} and {self.y.shape}")
+        if not (np.all(np.isfinite(self.x)) and np.all(np.isfinite(self.y))):
+            raise ValueError("x and y must contain only finite numbers")
+        self.n_grid = check_whole(n_grid, "n_grid", 5, 1001)
         slider = dict(continuous_update=True, style={"description_width": "initial"})
         controls = {
-            "loss": W.ToggleButtons(options=[("MSE", "mse"), ("MAE", "mae")], value=loss,
-                                    description="loss", style={"button_width": "60px"}),
-            "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0.3, step=0.01,
-                                   description="learning rate", readout_format=".3f", **slider),
-            "steps": W.IntSlider(value=steps, min=1, max=200, description="steps", **slider),
-            "kernel": W.FloatSlider(value=kernel, min=KLIM[0], max=KLIM[1], step=0.1,
-                                    description="start kernel", **slider),
-            "bias": W.FloatSlider(value=bias, min=BLIM[0], max=BLIM[1], step=0.1,
-                                  description="start bias", **slider),
+            "loss": control(W.ToggleButtons, "loss", loss, options=[("MSE", "mse"), ("MAE", "mae")],
+                            description="loss", style={"button_width": "60px"}),
+            "lr": control(W.FloatLogSlider, "lr", lr, base=10, min=-3, max=0.3, step=0.01,
+                          description="learning rate", readout_format=".3f", **slider),
+            "steps": control(W.IntSlider, "steps", steps, min=1, max=200, description="steps",
+                             **slider),
+            "kernel": control(W.FloatSlider, "kernel", kernel, min=KLIM[0], max=KLIM[1], step=0.1,
+                              description="start kernel", **slider),
+            "bias": control(W.FloatSlider, "bias", bias, min=BLIM[0], max=BLIM[1], step=0.1,
+                            description="start bias", **slider),
         }
         super().__init__(controls)
 
@@ -129,15 +136,26 @@ class SurfaceExplorer(Explorer):
         self.arrow.set_UVC([arrow[0]], [arrow[1]])
         self.line_start.set_ydata(xs[0, 0] * self._xline + xs[0, 1])
         self.line_end.set_ydata(xs[-1, 0] * self._xline + xs[-1, 1])
+        # an end far off the surface's frame is a line of absurd slope: drawn, it would be
+        # a vertical red stroke through the data; it is hidden and said in words instead
+        out = first_outside(xs, KLIM, BLIM)
+        self.line_end.set_visible(first_outside(xs[-1:], KLIM, BLIM) is None)
+        note = ""
+        if out is not None:
+            note = f" (the path leaves the left panel at step {out}"
+            if not self.line_end.get_visible():
+                note += (f"; its end, kernel {fmt(xs[-1, 0])}, bias {fmt(xs[-1, 1])}, "
+                         f"is off the frame: no end line drawn")
+            note += ")"
         name = v["loss"].upper()
         if res.diverged:
-            return f"<b style='color:#b00'>✗ {name}: {res.message}</b>"
+            return f"<b style='color:#b00'>✗ {name}: {res.message}</b>{note}"
         if res.losses[-1] > 10 * res.losses[0]:
             return (f"<b style='color:#b00'>✗ {name}: the loss grew from {res.losses[0]:.4g} to "
                     f"{res.losses[-1]:.4g} in {len(xs) - 1} steps: the learning rate is too "
-                    f"large</b>")
+                    f"large</b>{note}")
         return (f"{name}: loss {res.losses[0]:.4f} at the start, {res.losses[-1]:.4f} after "
-                f"{len(xs) - 1} steps; kernel = {xs[-1, 0]:.3f}, bias = {xs[-1, 1]:.3f}")
+                f"{len(xs) - 1} steps; kernel = {xs[-1, 0]:.3f}, bias = {xs[-1, 1]:.3f}{note}")
 
     def drawn(self) -> dict:
         """What the figure shows now."""
@@ -146,7 +164,8 @@ class SurfaceExplorer(Explorer):
         return {"path": np.column_stack([px, py]), "loss": loss,
                 "surface": self.surface[loss],
                 "visible": [n for n in ("mse", "mae") if self.images[n].get_visible()],
-                "end_line": np.asarray(self.line_end.get_ydata()),
+                "end_line": (np.asarray(self.line_end.get_ydata())
+                             if self.line_end.get_visible() else None),
                 "status": self.status.value}
 
 

@@ -14,10 +14,13 @@ import ipywidgets as W
 import numpy as np
 
 from .. import data, plots, surfaces, training
+from ._controls import check_number, check_whole, control, first_outside, fmt
 from .base import Explorer
 
 KLIM, BLIM = (-2.0, 5.0), (-4.0, 3.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 200)
+#: the loss panel's log axis: losses above this are not drawn (said in the status line)
+LOSS_CEILING = 1e12
 
 
 class TrainingExplorer(Explorer):
@@ -31,20 +34,28 @@ class TrainingExplorer(Explorer):
         if x is None or y is None:
             x, y = data.linear_data()
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        self.start = (float(start[0]), float(start[1]))
-        self.seed = seed
+        if self.x.ndim != 1 or self.x.shape != self.y.shape or len(self.x) < 1:
+            raise ValueError(f"x and y must be 1-D arrays of the same length, got shapes "
+                             f"{self.x.shape} and {self.y.shape}")
+        try:
+            k0, b0 = start
+        except (TypeError, ValueError):
+            raise ValueError(f"start must be a pair (kernel, bias), got {start!r}") from None
+        self.start = (check_number(k0, "start[0]", *KLIM), check_number(b0, "start[1]", *BLIM))
+        self.seed = check_whole(seed, "seed", 0, 2 ** 32 - 1)
         self._cache = {}
         sizes = sorted(set(BATCH_SIZES) | {len(self.x)})
         sizes = [s for s in sizes if s <= len(self.x)]
         slider = dict(continuous_update=True, style={"description_width": "initial"})
         controls = {
-            "batch_size": W.SelectionSlider(options=sizes, value=batch_size,
-                                            description="batch size", **slider),
-            "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.02,
-                                   description="learning rate", readout_format=".3f", **slider),
-            "epochs": W.IntSlider(value=epochs, min=1, max=5, description="epochs", **slider),
-            "optimizer": W.Dropdown(options=["sgd", "momentum", "adam"], value=optimizer,
-                                    description="optimizer"),
+            "batch_size": control(W.SelectionSlider, "batch_size", batch_size, options=sizes,
+                                  description="batch size", **slider),
+            "lr": control(W.FloatLogSlider, "lr", lr, base=10, min=-3, max=0, step=0.02,
+                          description="learning rate", readout_format=".3f", **slider),
+            "epochs": control(W.IntSlider, "epochs", epochs, min=1, max=5, description="epochs",
+                              **slider),
+            "optimizer": control(W.Dropdown, "optimizer", optimizer,
+                                 options=["sgd", "momentum", "adam"], description="optimizer"),
         }
         super().__init__(controls)
 
@@ -109,21 +120,36 @@ class TrainingExplorer(Explorer):
         self.line.set_data(path[:, 0], path[:, 1])
         self.end.set_data(path[-1:, 0], path[-1:, 1])
         with np.errstate(over="ignore", invalid="ignore"):
-            losses = np.clip(self.full_loss(path), 1e-6, 1e12)
+            losses = self.full_loss(path)
+            # losses off the log axis are not drawn (a clipped value would be read as the
+            # loss); the status line says where the curve left the panel
+            shown = np.where(losses <= LOSS_CEILING, np.maximum(losses, 1e-6), np.nan)
         per_epoch = max(hist.steps_per_epoch, 1)
-        self.loss_line.set_data(np.arange(len(path)) / per_epoch, losses)
+        self.loss_line.set_data(np.arange(len(path)) / per_epoch, shown)
         self.ax_l.set_xlim(0, v["epochs"])
-        self.ax_l.set_ylim(self.best * 0.8, max(float(losses.max()), self.best * 2) * 1.5)
+        top = float(np.nanmax(shown)) if np.any(np.isfinite(shown)) else self.best * 2
+        self.ax_l.set_ylim(self.best * 0.8, max(top, self.best * 2) * 1.5)
         updates = len(path) - 1
+        notes = []
+        out = first_outside(path, KLIM, BLIM)
+        if out is not None:
+            notes.append(f"the path leaves the left panel at epoch {out / per_epoch:.2f}")
+        with np.errstate(invalid="ignore"):
+            high = np.flatnonzero(~(losses <= LOSS_CEILING))
+        if high.size:
+            notes.append(f"from epoch {high[0] / per_epoch:.2f} the loss is above "
+                         f"{fmt(LOSS_CEILING)}, not drawn")
+        note = f" ({'; '.join(notes)})" if notes else ""
         if hist.diverged:
-            return f"<b style='color:#b00'>✗ {hist.message}</b>"
-        if losses[-1] > 10 * losses[0]:
+            return f"<b style='color:#b00'>✗ {hist.message}</b>{note}"
+        if not losses[-1] <= 10 * losses[0]:
             return (f"<b style='color:#b00'>✗ the loss grew from {losses[0]:.4g} to "
-                    f"{losses[-1]:.4g}: the learning rate is too large for batch size "
-                    f"{v['batch_size']}</b>")
+                    f"{fmt(losses[-1])}: the learning rate is too large for batch size "
+                    f"{v['batch_size']}</b>{note}")
         per = "update" if hist.steps_per_epoch == 1 else "updates"
         return (f"batch size {v['batch_size']}: {hist.steps_per_epoch} {per} per epoch, "
-                f"{updates} in all; final MSE {losses[-1]:.4f} (least squares: {self.best:.4f})")
+                f"{updates} in all; final MSE {losses[-1]:.4f} (least squares: {self.best:.4f})"
+                f"{note}")
 
     def drawn(self) -> dict:
         """What the figure shows now: the path and the loss curve."""
