@@ -170,6 +170,25 @@ class Explorer(W.VBox):
         self._on_top = on_top
         self._figure_on_top = figure_level[first:] if first is not None else []
         self._moving = [a for ax in axes for a in on_top[id(ax)]] + self._figure_on_top
+        self._moving_ids = moving_ids
+        self._static_cache = {}
+        renderer = self.canvas.get_renderer()
+        self._static_boxes = {}
+        for ax in axes:  # unchanged artists above moving ones, inside their own axes
+            if any(other is not ax and other.bbox.overlaps(ax.bbox) for other in axes):
+                continue  # what lies under them may come from another axes
+            inner = ax.bbox.padded(-3)
+            for artist in on_top[id(ax)]:
+                if id(artist) in moving_ids:
+                    continue
+                try:
+                    extent = artist.get_window_extent(renderer).padded(2)
+                except Exception:  # noqa: BLE001 - no extent: always painted
+                    continue
+                if (inner.x0 <= extent.x0 and extent.x1 <= inner.x1 and inner.y0 <= extent.y0
+                        and extent.y1 <= inner.y1):
+                    self._static_boxes[id(artist)] = Bbox.from_extents(
+                        np.floor(extent.x0), np.floor(extent.y0), np.ceil(extent.x1), np.ceil(extent.y1))
         skip = {id(a) for a in self._moving}
         # every other artist is watched: one that turns stale (or appears) joins the plan.
         # Ticks are left to the axes' view key: matplotlib rebuilds them while drawing.
@@ -272,11 +291,46 @@ class Explorer(W.VBox):
         for ax in self._axes_order:
             if id(ax) in fresh:
                 self._draw_axes(ax, renderer)
+            painted = []  # the moving artists painted so far over this axes
             for artist in self._on_top[id(ax)]:
-                self.figure.draw_artist(artist)
+                if id(artist) in self._moving_ids:
+                    self.figure.draw_artist(artist)
+                    painted.append(artist)
+                else:
+                    self._paint_static(artist, ax, painted, fresh)
         for artist in self._figure_on_top:
             self.figure.draw_artist(artist)
         self._mark_clean()
+
+    def _paint_static(self, artist, ax, painted: list, fresh: set) -> None:
+        """Paint an unchanged artist that lies above moving ones (a legend, say). Inside
+        its axes and with no moving path near it, its pixels are those of the last time
+        it was painted with that view: they are restored instead of painted again."""
+        box = self._static_boxes.get(id(artist))
+        clear = box is not None and not any(self._near(m, box) for m in painted)
+        key = (id(artist), self._view_key(ax) if id(ax) in fresh else None)
+        if clear and key in self._static_cache:
+            self.canvas.restore_region(self._static_cache[key])
+            return
+        self.figure.draw_artist(artist)
+        if clear:
+            self._static_cache[key] = self.canvas.copy_from_bbox(box)
+
+    def _near(self, artist, box) -> bool:
+        """Whether a moving artist may paint a pixel of ``box`` (when unsure: True)."""
+        from matplotlib.lines import Line2D
+        if not artist.get_visible():
+            return False
+        if not isinstance(artist, Line2D) or artist.get_drawstyle() != "default":
+            return True
+        if not np.all(np.isfinite(artist.get_xydata())):
+            return True
+        px = self.figure.dpi / 72.0
+        pad = 2.0 + artist.get_linewidth() * px
+        if artist.get_marker() not in (None, "None", "none", "", " "):
+            pad += artist.get_markersize() * px
+        path = artist.get_transform().transform_path(artist.get_path())
+        return bool(path.intersects_bbox(box.padded(pad), filled=False))
 
     def truth(self):
         """The pixels (RGBA, as a numpy array) of a full matplotlib draw of the figure in
