@@ -14,9 +14,6 @@ Target: under 30 ms per update on the 2-core reference machine.
 """
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 import re
 import statistics
 import sys
@@ -62,17 +59,9 @@ BUILDERS: Dict[str, Callable[[], tuple]] = {"shootout_explorer": _small_shootout
 
 
 def discover() -> List[tuple]:
-    """(factory name, factory) for every ``*_explorer`` function defined in a module of
-    ``course_lib.widgets``, in module order."""
-    import course_lib.widgets as pkg
-    found = []
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
-        for name, obj in vars(module).items():
-            if (name.endswith("_explorer") and inspect.isfunction(obj)
-                    and obj.__module__ == module.__name__):
-                found.append((name, obj))
-    return found
+    """(factory name, factory) for every ``*_explorer`` of ``course_lib.widgets``."""
+    from course_lib.widgets import explorer_factories
+    return explorer_factories()
 
 
 def lessons_using(factory: str) -> str:

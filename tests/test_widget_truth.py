@@ -9,31 +9,17 @@ they do not list, to show the rendering finds it anyway.
 """
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 import random
 
 import ipywidgets as W
 import numpy as np
 import pytest
 
-import course_lib.widgets as widgets_pkg
+from course_lib.widgets import explorer_factories
 from course_lib.widgets.base import Explorer
 
 
-def _factories():
-    found = []
-    for info in sorted(pkgutil.iter_modules(widgets_pkg.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{widgets_pkg.__name__}.{info.name}")
-        for name, obj in vars(module).items():
-            if (name.endswith("_explorer") and inspect.isfunction(obj)
-                    and obj.__module__ == module.__name__):
-                found.append((name, obj))
-    return found
-
-
-FACTORIES = _factories()
+FACTORIES = explorer_factories()
 
 
 @pytest.fixture(scope="module")

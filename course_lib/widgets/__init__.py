@@ -27,8 +27,25 @@ from .shootout import shootout_explorer, ShootoutExplorer
 from .surface import surface_explorer, SurfaceExplorer
 from .training import training_explorer, TrainingExplorer
 
-__all__ = ["Explorer", "cyclical_explorer", "CyclicalExplorer", "fdiff_explorer", "FDiffExplorer", "gd_explorer", "GDExplorer",
+__all__ = ["Explorer", "explorer_factories", "cyclical_explorer", "CyclicalExplorer", "fdiff_explorer", "FDiffExplorer", "gd_explorer", "GDExplorer",
            "lr_finder_explorer", "LRFinderExplorer", "parabola_explorer", "ParabolaExplorer",
            "schedule_explorer", "ScheduleExplorer", "sgdr_explorer", "SGDRExplorer",
            "shootout_explorer", "ShootoutExplorer", "surface_explorer", "SurfaceExplorer",
            "training_explorer", "TrainingExplorer"]
+
+
+def explorer_factories() -> list:
+    """``(name, factory)`` for every ``*_explorer`` function defined in a module of this
+    package, in module order (the widget tests and ``benchmarks/bench_widgets.py`` sweep
+    them all, so a new explorer is covered without being listed)."""
+    import importlib
+    import inspect
+    import pkgutil
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for name, obj in vars(module).items():
+            if (name.endswith("_explorer") and inspect.isfunction(obj)
+                    and obj.__module__ == module.__name__):
+                found.append((name, obj))
+    return found
