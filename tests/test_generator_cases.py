@@ -99,6 +99,19 @@ def test_markers_in_markdown_are_an_error():
     assert all("markdown cell" in p.message for p in problems)
 
 
+def test_prose_may_mention_the_markers_inline():
+    nb = nb_of(("md", "Solution code sits between `### BEGIN SOLUTION` and `### END SOLUTION`."))
+    gen.make_lesson(nb, "99_t.ipynb")
+    p = only_problem(nb_of(("md", "Intro\n\n**BEGIN SOLUTION:**\nthe answer is 6")))
+    assert (p.cell, p.line) == (1, 3)
+
+
+def test_markers_in_a_cell_magic_are_an_error():
+    problems = problems_of(nb_of(("code", "%%time\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION")))
+    assert [(p.cell, p.line) for p in problems] == [(1, 2), (1, 4)]
+    assert all("cell magic" in p.message for p in problems)
+
+
 def test_syntax_error_is_a_message_not_a_traceback():
     p = only_problem(nb_of(("code", "### BEGIN SOLUTION\nslope = (2 *\n### END SOLUTION\ncheck.slope(slope)")))
     assert p.cell == 1 and p.line is not None and "syntax error" in p.message
@@ -256,7 +269,6 @@ def test_nothing_is_written_when_the_lesson_fails_to_execute(repo, monkeypatch):
     sol = repo("99_t.ipynb", nb_of(("code", GOOD)))
     gen.generate(sol, run=False)
     lesson = gen.LESSONS / "99_t.ipynb"
-    before = sol.read_bytes(), lesson.read_bytes()
     nb = nbformat.read(sol, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("print(slope)"))
     nbformat.write(nb, sol)
@@ -274,6 +286,36 @@ def test_nothing_is_written_when_the_lesson_fails_to_execute(repo, monkeypatch):
         gen.generate(sol)
     assert (sol.read_bytes(), lesson.read_bytes()) == before
     assert not list(gen.LESSONS.glob(".*.tmp")) and not list(gen.SOLUTIONS.glob(".*.tmp"))
+
+
+def test_nothing_is_written_when_the_solution_fails_to_execute(repo, monkeypatch):
+    sol = repo("99_t.ipynb", nb_of(("code", GOOD)))
+    before = sol.read_bytes()
+
+    def fake_execute(nb, folder):
+        nb.cells[0].outputs = [nbformat.v4.new_output("error", ename="ModuleNotFoundError",
+                                                      evalue="No module named 'course_lib'", traceback=[])]
+        raise RuntimeError("CellExecutionError")
+    monkeypatch.setattr(gen, "execute", fake_execute)
+    with pytest.raises(gen.ExecutionFailed, match=r"solutions/99_t.ipynb, cell 0: execution failed: "
+                                                  r"ModuleNotFoundError"):
+        gen.generate(sol)
+    assert sol.read_bytes() == before and not (gen.LESSONS / "99_t.ipynb").exists()
+
+
+def test_a_demo_that_turns_into_a_right_answer_on_execution_is_refused(repo, monkeypatch):
+    nb = nb_of(("code", "check.slope(6)"), ("code", GOOD))
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="❌ stale output\n")]
+    sol = repo("99_t.ipynb", nb)
+    before = sol.read_bytes()
+
+    def fake_execute(nb, folder):
+        nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="✅ right\n")]
+        return nb
+    monkeypatch.setattr(gen, "execute", fake_execute)
+    with pytest.raises(gen.NotebookProblems, match="cell 1, line 1: exercise cell without solution markers"):
+        gen.generate(sol)
+    assert sol.read_bytes() == before and not (gen.LESSONS / "99_t.ipynb").exists()
 
 
 def test_both_notebooks_are_written_after_both_executed(repo, monkeypatch):

@@ -74,8 +74,10 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB_NOTE = "*Your explanation here.* (The worked answer is in `solutions/`.)"
 SOLUTION_TAG = "solution"
 DEMO_TAG = "checker-demo"
-#: anything that looks like a marker (then it must be exactly one)
+#: anything in code that looks like a marker (then it must be exactly one)
 _MARKER_LIKE = re.compile(r"(?i)\b(begin|end)[\W_]*solution\b")
+#: a line of prose that is a marker, give or take punctuation (prose may *mention* markers)
+_MARKER_LINE = re.compile(r"(?i)^[\W_]*(begin|end)[\W_]*solution[\W_]*$")
 #: a line of the solution this short (stripped) is too common to count as leaked
 _MIN_SECRET = 12
 
@@ -173,13 +175,17 @@ def find_blocks(source: str, cell_type: str = "code") -> tuple[list[Block], list
     Problems carry the line; the caller fills in notebook and cell."""
     lines = source.split("\n")
     problems: list[Problem] = []
-    suspects = [(n, line) for n, line in enumerate(lines, 1) if _MARKER_LIKE.search(line)]
+    pattern = _MARKER_LIKE if cell_type == "code" else _MARKER_LINE
+    suspects = [(n, line) for n, line in enumerate(lines, 1) if pattern.search(line)]
     if not suspects:
         return [], []
     if cell_type != "code":
         return [], [Problem("", None, n, f"solution marker in a {cell_type} cell ({line.strip()!r}): "
                             f"markers belong in code cells; tag a worked explanation "
                             f"'{SOLUTION_TAG}' instead") for n, line in suspects]
+    if lines[0].lstrip().startswith("%%"):
+        return [], [Problem("", None, n, f"solution marker in a cell magic ({lines[0].split()[0]}) cell: "
+                            "markers need a Python cell") for n, _ in suspects]
     py = _python_source(source)
     comments, trouble = _comment_lines(py)
     if trouble is not None:
@@ -676,8 +682,10 @@ def _execute_or_explain(nb, folder: Path, label: str) -> None:
     except Exception as exc:  # CellExecutionError, timeouts, a dead kernel
         failing = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                         and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-        name = getattr(exc, "ename", type(exc).__name__)
-        value = getattr(exc, "evalue", None)
+        error = next((o for o in nb.cells[failing].outputs if o.get("output_type") == "error"), {}) \
+            if failing is not None else {}
+        name = getattr(exc, "ename", None) or error.get("ename") or type(exc).__name__
+        value = getattr(exc, "evalue", None) or error.get("evalue")
         if value is None:
             value = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
         raise ExecutionFailed(str(Problem(label, failing, None, f"execution failed: {name}: {value}"))
