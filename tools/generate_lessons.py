@@ -789,6 +789,7 @@ def generate(sol_path: Path, *, force: bool = False, run: bool = True) -> Path:
         _execute_or_explain(solution, sol_path.parent, f"solutions/{name}")
         problems = validate(solution, f"solutions/{name}")  # the fresh verdicts of demos
         print(f"executing lessons/{name} ...", flush=True)
+        LESSONS.mkdir(parents=True, exist_ok=True)  # the kernel's working directory
         _execute_or_explain(lesson, LESSONS, f"lessons/{name}")
         problems += leaks(solution, lesson, name)
         if problems:
