@@ -276,13 +276,15 @@ def test_nothing_is_written_when_the_lesson_fails_to_execute(repo, monkeypatch):
 
     def fake_execute(nb, folder):
         if folder == gen.LESSONS:
-            nb.cells[2].outputs = [nbformat.v4.new_output("error", ename="NameError",
-                                                          evalue="name 'x' is not defined", traceback=[])]
+            trace = ["\x1b[0;31mTypeError\x1b[0m  Traceback", "Cell \x1b[0;32mIn[3], line 1\x1b[0m"]
+            nb.cells[2].outputs = [nbformat.v4.new_output("error", ename="TypeError",
+                                                          evalue="bad operand", traceback=trace)]
             raise RuntimeError("CellExecutionError")
         nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="✅ right\n")]
         return nb
     monkeypatch.setattr(gen, "execute", fake_execute)
-    with pytest.raises(gen.ExecutionFailed, match=r"lessons/99_t.ipynb, cell 2: execution failed"):
+    with pytest.raises(gen.ExecutionFailed, match=r"lessons/99_t.ipynb, cell 2, line 1: execution failed: "
+                                                  r"TypeError: bad operand"):
         gen.generate(sol)
     assert (sol.read_bytes(), lesson.read_bytes()) == before
     assert not list(gen.LESSONS.glob(".*.tmp")) and not list(gen.SOLUTIONS.glob(".*.tmp"))
@@ -354,6 +356,16 @@ def test_unreadable_notebook_is_a_message(repo, capsys):
     assert "cannot be read as a notebook" in err and "1 of 2 notebooks generated" in out
     assert gen.main(["--check"]) == 1
     assert "01_t.ipynb: solutions/01_t.ipynb: cannot be read" in capsys.readouterr().out
+
+
+def test_force_overwrites_an_unreadable_lesson(repo):
+    sol = repo("99_t.ipynb", nb_of(("code", GOOD)))
+    gen.LESSONS.mkdir()
+    (gen.LESSONS / "99_t.ipynb").write_text("{not json")
+    with pytest.raises(gen.NotebookProblems, match="lessons/99_t.ipynb: cannot be read"):
+        gen.generate(sol, run=False)
+    gen.generate(sol, run=False, force=True)
+    assert gen.stale_lessons() == []
 
 
 def test_cli_prints_messages_never_a_traceback(tmp_path, monkeypatch, capsys):

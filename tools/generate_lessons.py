@@ -676,6 +676,9 @@ def execute(nb: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
     return nb
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _execute_or_explain(nb, folder: Path, label: str) -> None:
     try:
         execute(nb, folder)
@@ -684,11 +687,14 @@ def _execute_or_explain(nb, folder: Path, label: str) -> None:
                         and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
         error = next((o for o in nb.cells[failing].outputs if o.get("output_type") == "error"), {}) \
             if failing is not None else {}
+        trace = _ANSI.sub("", "\n".join(error.get("traceback", [])))
+        at_line = re.search(r"Cell In\[\d*\], line (\d+)", trace)
         name = getattr(exc, "ename", None) or error.get("ename") or type(exc).__name__
         value = getattr(exc, "evalue", None) or error.get("evalue")
         if value is None:
             value = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
-        raise ExecutionFailed(str(Problem(label, failing, None, f"execution failed: {name}: {value}"))
+        line = int(at_line.group(1)) if at_line else None
+        raise ExecutionFailed(str(Problem(label, failing, line, f"execution failed: {name}: {value}"))
                               + " (nothing was written)") from None
 
 
@@ -777,9 +783,10 @@ def generate(sol_path: Path, *, force: bool = False, run: bool = True) -> Path:
     lesson_path = LESSONS / name
     solution = _read(sol_path, f"solutions/{name}")
     lesson = make_lesson(solution, name)
-    state, sentence = lesson_state(sol_path, solution, lesson)
-    if state == "hand-edited" and not force:
-        raise StaleError(sentence)
+    if not force:
+        state, sentence = lesson_state(sol_path, solution, lesson)
+        if state == "hand-edited":
+            raise StaleError(sentence)
     problems = leaks(solution, lesson, name)
     if problems:
         raise NotebookProblems(problems)
