@@ -77,6 +77,12 @@ def test_malformed_or_unbalanced_markers_are_reported_with_cell_and_line(source,
     assert "solutions/99_t.ipynb, cell 1, line" in str(problems[0])
 
 
+def test_names_that_merely_contain_the_words_are_not_markers():
+    gen.make_lesson(nb_of(("code", "end_solution = begin_solution = 1\nprint(end_solution)")), "99_t.ipynb")
+    p = only_problem(nb_of(("code", "x = 1\n# end-solution\n")))
+    assert p.line == 2 and "malformed" in p.message
+
+
 def test_stub_code_still_raises_value_error_for_unbalanced_markers():
     with pytest.raises(ValueError, match="unbalanced"):
         gen.stub_code("### BEGIN SOLUTION\nx = 1\n")
@@ -456,3 +462,36 @@ def test_check_reports_a_malformed_solution(repo):
     repo("99_t.ipynb", nb_of(("code", "### Begin Solution\nslope = 6\n### End Solution\ncheck.slope(slope)")))
     stale = gen.stale_lessons()
     assert stale and all(s.startswith("99_t.ipynb: solutions/99_t.ipynb, cell 1, line") for s in stale)
+
+
+ISSUE_CASES = {  # the cases of issue 16 that the old generator copied into lessons/ with rc 0
+    "end without begin": ("code", "slope = 6\n### END SOLUTION\ncheck.slope(slope)"),
+    "no markers": ("code", "slope = 2 * 3\ncheck.slope(slope)"),
+    "no space": ("code", "###BEGIN SOLUTION\nslope = 6\n###END SOLUTION\ncheck.slope(slope)"),
+    "title case": ("code", "### Begin Solution\nslope = 6\n### End Solution\ncheck.slope(slope)"),
+    "markdown": ("md", "### BEGIN SOLUTION\nThe slope is 6.\n### END SOLUTION"),
+    "raw": ("raw", "### BEGIN SOLUTION\nThe slope is 6.\n### END SOLUTION"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ISSUE_CASES))
+def test_issue_case_is_refused_and_check_no_longer_says_up_to_date(repo, case, capsys):
+    kind, source = ISSUE_CASES[case]
+    nb = nb_of(("code", GOOD))
+    if kind == "raw":
+        nb.cells.append(nbformat.v4.new_raw_cell(source))
+    else:
+        nb.cells += nb_of((kind, source)).cells[1:]
+    sol = repo("99_t.ipynb", nb)
+    # the lesson the old generator wrote: the cell copied as it is, with a valid record
+    old = gen.make_lesson(nb_of(("code", GOOD)), "99_t.ipynb")
+    old.cells.append(nb.cells[-1].copy())
+    old.metadata["course"]["lesson_hash"] = gen.content_hash(old)
+    gen.LESSONS.mkdir()
+    nbformat.write(old, gen.LESSONS / "99_t.ipynb")
+    before = (gen.LESSONS / "99_t.ipynb").read_bytes()
+    assert gen.main(["--no-execute"]) == 1
+    assert gen.main(["--check"]) == 1
+    out, err = capsys.readouterr()
+    assert "solutions/99_t.ipynb, cell 2, line" in err and "up to date" not in out
+    assert (gen.LESSONS / "99_t.ipynb").read_bytes() == before

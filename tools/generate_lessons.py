@@ -74,8 +74,9 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB_NOTE = "*Your explanation here.* (The worked answer is in `solutions/`.)"
 SOLUTION_TAG = "solution"
 DEMO_TAG = "checker-demo"
-#: anything in code that looks like a marker (then it must be exactly one)
-_MARKER_LIKE = re.compile(r"(?i)\b(begin|end)[\W_]*solution\b")
+#: anything in code that looks like a marker (then it must be exactly one): a comment sign, then
+#: BEGIN or END and SOLUTION in any case and spacing (an identifier such as end_solution is not)
+_MARKER_LIKE = re.compile(r"(?i)#[\W_]*(begin|end)[\W_]*solution\b")
 #: a line of prose that is a marker, give or take punctuation (prose may *mention* markers)
 _MARKER_LINE = re.compile(r"(?i)^[\W_]*(begin|end)[\W_]*solution[\W_]*$")
 #: a line of the solution this short (stripped) is too common to count as leaked
