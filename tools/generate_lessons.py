@@ -25,16 +25,18 @@ Strict rules (the generator refuses the notebook and names notebook, cell and li
 
 * a marker is exactly ``### BEGIN SOLUTION`` or ``### END SOLUTION``, alone on its line, as a
   comment of a code cell; anything else that looks like one (``###BEGIN SOLUTION``,
-  ``### Begin Solution``, marker text in a string, in markdown or after code) is an error;
+  ``### Begin Solution``, marker text in a string or after code, a marker line in a markdown
+  or raw cell) is an error (prose may still *mention* the markers inside a sentence);
 * markers come in pairs, BEGIN before END, not nested, at the same indentation;
 * every code cell must parse, and so must its stub;
 * an *exercise cell* is a code cell that calls a checker of ``course_lib.checks`` (a function
   decorated ``@never_raises`` in ``course_lib/checks/lessonNN.py``). It must hide its answer
   between markers, unless it is tagged ``checker-demo`` or its recorded output shows the
-  checker *rejecting* the answer (no ✅ line: a deliberate demonstration of ❌);
-* a final scan: no line between markers (nor of a ``solution`` markdown cell) appears in the
-  lesson unless the solution notebook also shows it outside its solutions, and no exercise
-  cell of the lesson prints ✅ when executed.
+  checker's verdict and it is not ✅ (a deliberate demonstration of ❌, as in lesson 00);
+  after executing the solution this is checked again on the fresh output;
+* a final scan: no line between markers (nor of a ``solution`` cell), of 12 characters or
+  more, appears in the lesson unless the solution notebook also shows it outside its
+  solutions, and no exercise cell of the lesson prints ✅ when executed.
 
 The generator records a hash of the lesson it wrote in the notebook's metadata. The state
 of a lesson is decided once (:func:`lesson_state`) for both ``--check`` and generating:
