@@ -197,6 +197,12 @@ def test_loop_names_nobody_reads_stay_out_of_the_stub():
     assert out == "# YOUR CODE HERE\nd = None\nprint(d)"
 
 
+def test_later_cells_decide_which_loop_names_are_stubbed():
+    src = "### BEGIN SOLUTION\nfor i in range(2):\n    d = i\n### END SOLUTION"
+    assert gen.stub_code(src, later=["print(i)"]) == "# YOUR CODE HERE\ni = None"
+    assert gen.stub_code(src) == "# YOUR CODE HERE"
+
+
 def test_block_inside_a_function_keeps_names_the_function_reads_afterwards():
     src = ("def f(x):\n    ### BEGIN SOLUTION\n    y = 2 * x\n    z = 1\n    ### END SOLUTION\n"
            "    return y\n\nresult = f(3)")
