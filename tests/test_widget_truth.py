@@ -190,3 +190,69 @@ def test_added_and_removed_artists_are_drawn():
     extra.remove()
     ex.update()
     assert_true_picture(ex, "the line removed again")
+
+
+# -- the two shortcuts of the rendering stay exact ------------------------------------------
+class Crossing(Explorer):
+    """A moving line that sweeps under a legend and under the grid and tick marks of its
+    axes, whose y scale switches between linear and log."""
+
+    figsize = (6.0, 2.4)
+
+    def __init__(self, **legend):
+        self._legend = legend
+        super().__init__({"k": W.IntSlider(value=1, min=1, max=6),
+                          "log": W.Checkbox(value=False)})
+
+    def _build(self):
+        self.ax, self.other = self.figure.subplots(1, 2)
+        x = np.linspace(0.01, 1, 80)
+        self.line, = self.ax.plot(x, x, color="tab:blue", linewidth=3, label="moving")
+        self.other.plot(x, x, color="tab:green", label="still")
+        self.ax.tick_params(direction="inout", length=8)  # tick marks reach inside
+        self.ax.grid(True)
+        self.ax.set_axisbelow(False)  # grid and ticks painted above the moving line
+        self.ax.legend(loc="upper left", **self._legend)
+        self.dynamic_artists = [self.line]
+
+    def _redraw(self):
+        k, log = self.controls["k"].value, self.controls["log"].value
+        x = np.linspace(0.01, 1, 80)
+        self.line.set_ydata(np.clip(x ** (1 / k) * 1.2, 1e-3, None))
+        self.ax.set_yscale("log" if log else "linear")
+        self.ax.set_ylim(1e-2 if log else 0.0, 1.3 if k % 2 else 1.1)
+        return f"k = {k}"
+
+
+@pytest.mark.parametrize("legend", [dict(framealpha=1), dict(framealpha=1, fontsize=6),
+                                    dict(framealpha=0.8)], ids=["opaque", "small", "see-through"])
+def test_lines_under_a_legend_and_tick_marks_are_painted_exactly(legend):
+    ex = Crossing(**legend)
+    kept, framed = [], []
+    for k, log in [(2, False), (3, False), (2, False), (4, True), (5, True), (4, True),
+                   (2, False), (6, True), (1, False), (3, False), (6, True), (3, False)]:
+        ex.set(k=k, log=log)
+        assert_true_picture(ex, f"legend {legend}, k = {k}, log = {log}")
+        kept += list(ex._opaque_cache.values())
+        framed += [view for frame in ex._frames.values() for view in frame.saved]
+    if legend == dict(framealpha=1):
+        assert kept and all(inside is not None for inside in kept), \
+            "an opaque legend's inside should be kept, not drawn again"
+    elif "fontsize" in legend:  # its handles reach into the border: drawn whole
+        assert kept and all(inside is None for inside in kept)
+    else:
+        assert not kept, "a see-through legend must be drawn whole every time"
+    assert framed, "the axes' tick labels should not be redrawn on every update"
+
+
+def test_the_ring_around_a_panel_covers_exactly_what_lies_outside_it():
+    from matplotlib.transforms import Bbox
+    from course_lib.widgets._frames import ring
+    outer, inner = Bbox.from_extents(10, 20, 110, 90), Bbox.from_extents(30.0, 25.0, 100.0, 95.0)
+    covered = np.zeros((100, 130), int)
+    for piece in ring(outer, inner):
+        covered[int(piece.y0):int(piece.y1), int(piece.x0):int(piece.x1)] += 1
+    expected = np.zeros_like(covered)
+    expected[20:90, 10:110] = 1
+    expected[25:90, 30:100] = 0
+    assert np.array_equal(covered, expected)

@@ -161,7 +161,7 @@ class CyclicalExplorer(Explorer):
         self.ax_rate.set_xlabel("step t")
         self.ax_rate.set_ylabel("learning rate")
         self.ax_rate.set_title("cyclical schedule")
-        self.ax_rate.legend(loc="upper right", fontsize="small")
+        self.ax_rate.legend(loc="upper right", fontsize="small", framealpha=1)
         # the best fixed rate on the plateau problem: just below the valley's limit
         self.fixed_lr = float(f"{0.9 * limit:.2g}")
         ref = self.problem.run(self.fixed_lr, 1000)
@@ -172,7 +172,7 @@ class CyclicalExplorer(Explorer):
         self.ax_loss.set_ylim(LOSS_FLOOR, 10.0)
         self.ax_loss.set_xlabel("step t")
         self.ax_loss.set_title("plateau, then a sharp valley")
-        self.ax_loss.legend(loc="lower left", fontsize="small")
+        self.ax_loss.legend(loc="lower left", fontsize="small", framealpha=1)
         self.dynamic_artists = [self.rate_line, self.loss_line]
         self.dynamic_axes = [self.ax_rate, self.ax_loss]
         self.digits_line = None
@@ -184,7 +184,7 @@ class CyclicalExplorer(Explorer):
             self.ax_digits.set_xlabel("epoch")
             self.ax_digits.set_ylabel("validation accuracy")
             self.ax_digits.set_title("digits (precomputed)")
-            self.ax_digits.legend(loc="lower right", fontsize="x-small")
+            self.ax_digits.legend(loc="lower right", fontsize="x-small", framealpha=1)
             self.dynamic_artists.append(self.digits_line)
 
     def schedule(self) -> schedules.Schedule:

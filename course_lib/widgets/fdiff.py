@@ -103,7 +103,7 @@ class FDiffExplorer(Explorer):
         (self.secant,) = self.ax_f.plot([], [], color="tab:red", linestyle="--",
                                         label="secant (finite difference)")
         (self.points,) = self.ax_f.plot([], [], "o", color="tab:red", markersize=5)
-        self.ax_f.legend(loc="upper left", fontsize=8)
+        self.ax_f.legend(loc="upper left", fontsize=8, framealpha=1)
         self.ax_err.set_xscale("log")
         self.ax_err.set_yscale("log")
         self.ax_err.set_xlim(STEPS[0], STEPS[-1])
@@ -115,7 +115,7 @@ class FDiffExplorer(Explorer):
         (self.other_line,) = self.ax_err.plot([], [], color="0.7", label="other method")
         (self.err_line,) = self.ax_err.plot([], [], color="tab:blue", label="this method")
         (self.marker,) = self.ax_err.plot([], [], "o", color="tab:red", markersize=7)
-        self.ax_err.legend(loc="upper right", fontsize=8)
+        self.ax_err.legend(loc="upper right", fontsize=8, framealpha=1)
         self.dynamic_artists = [self.other_line, self.err_line, self.marker]
         self.dynamic_axes = [self.ax_f]
 

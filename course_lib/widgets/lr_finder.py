@@ -146,7 +146,7 @@ class LRFinderExplorer(Explorer):
         ax.set_xlabel("learning rate (log scale)")
         ax.set_ylabel("minibatch loss")
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(loc="upper left", fontsize="small")
+        ax.legend(loc="upper left", fontsize="small", framealpha=1)
         self.dynamic_artists = [self.raw_line, self.smooth_line, self.marker, self.vline]
         self.dynamic_axes = [ax]
 

@@ -211,7 +211,7 @@ class ScheduleExplorer(Explorer):
         self.ax_rate.set_xlabel("step t")
         self.ax_rate.set_ylabel("learning rate")
         self.ax_rate.set_title("the schedule")
-        self.ax_rate.legend(loc="upper right", fontsize="small")
+        self.ax_rate.legend(loc="upper right", fontsize="small", framealpha=1)
         (self.loss_line,) = self.ax_loss.plot([], [], color="tab:green")
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_xlabel("step t")

@@ -164,7 +164,7 @@ class SGDRExplorer(Explorer):
         self.ax_rate.set_xlabel("step t")
         self.ax_rate.set_ylabel("learning rate")
         self.ax_rate.set_title("SGDR schedule")
-        self.ax_rate.legend(loc="upper right", fontsize="small")
+        self.ax_rate.legend(loc="upper right", fontsize="small", framealpha=1)
         # Himmelblau's contours: drawn once, never change
         g = np.linspace(*LIM, 121)
         X1, X2 = np.meshgrid(g, g)

@@ -113,7 +113,7 @@ class SurfaceExplorer(Explorer):
         self.ax_d.set_xlabel("input")
         self.ax_d.set_ylabel("output")
         self.ax_d.set_title("data and the model's line")
-        self.ax_d.legend(loc="upper left", fontsize=8)
+        self.ax_d.legend(loc="upper left", fontsize=8, framealpha=1)
         self.dynamic_artists = [self.images["mse"], self.images["mae"], self.contours["mse"],
                                 self.contours["mae"], self.path_line, self.start, self.end,
                                 self.arrow, self.line_start, self.line_end]

@@ -109,7 +109,7 @@ class TrainingExplorer(Explorer):
         self.ax_l.set_xlabel("epochs (passes over the data)")
         self.ax_l.set_ylabel("MSE on all the data")
         self.ax_l.set_title("loss during training")
-        self.ax_l.legend(loc="upper right", fontsize=8)
+        self.ax_l.legend(loc="upper right", fontsize=8, framealpha=1)
         self.dynamic_artists = [self.line, self.start_marker, self.end]
         self.dynamic_axes = [self.ax_l]
 
