@@ -6,8 +6,9 @@ import numpy as np
 from .. import lr_finder
 from . import (FAILED, PASSED, CheckResult, _not_attempted, brief, catalogue, check_function,
                is_stub, never_raises, report)
+from ._harness import call_student, describe_failure, is_unchanged_stub, none_message
 
-__all__ = ["smooth", "steepest_rate", "cyclical_bounds", "exercise_curve"]
+__all__ = ["smooth", "steepest_rate", "cyclical_bounds", "exercise_curve", "range_test_loop"]
 
 
 def _reference_smooth(losses, beta):
@@ -173,3 +174,230 @@ def cyclical_bounds(base_lr, max_lr) -> CheckResult:
         return report(FAILED, f"{name}: " + "; ".join(problems))
     return report(PASSED, f"{name}: base_lr = {base:.4g}, max_lr = {top:.4g} "
                           f"(ratio {top / base:.1f})")
+
+
+# --- exercise 4: the range-test loop, written by the student ----------------------------------
+
+def _ls_problem():
+    """A small least-squares problem in a dict of parameters, four noisy minibatches."""
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((64, 3)) * np.array([0.5, 1.0, 2.0])
+    y = x @ np.array([1.0, -2.0, 0.5]) + 0.3 + 0.1 * rng.standard_normal(64)
+    batches = [(x[i::4], y[i::4]) for i in range(4)]
+
+    def loss_and_grad(params, batch):
+        xb, yb = batch
+        err = xb @ params["w"] + params["b"] - yb
+        return float(np.mean(err ** 2)), {"w": 2 * xb.T @ err / len(yb),
+                                          "b": np.array(2 * np.mean(err))}
+
+    return loss_and_grad, {"w": np.zeros(3), "b": np.array(0.0)}, batches
+
+
+def _log_problem():
+    """``mean(c * w - log(w))``: the loss becomes nan once a step throws ``w`` below 0."""
+    rng = np.random.default_rng(7)
+    batches = [rng.uniform(0.5, 1.5, 3) for _ in range(3)]
+
+    def loss_and_grad(params, c):
+        w = params["w"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return float(np.mean(c * w - np.log(w))), {"w": (c - 1.0 / w) / len(w)}
+
+    return loss_and_grad, {"w": np.full(3, 3.0)}, batches
+
+
+def _loop_cases():
+    """(problem, min_lr, max_lr, steps, diverge_factor, what the reference does)."""
+    return [(_ls_problem, 1e-4, 10.0, 40, 4.0), (_ls_problem, 1e-4, 0.1, 30, 4.0),
+            (_log_problem, 1e-3, 100.0, 20, 4.0)]
+
+
+def _reference_loop(loss_and_grad, params, batches, min_lr, max_lr, steps, factor):
+    return lr_finder.lr_range_test(lambda p, b: loss_and_grad(p, b)[0], params, batches,
+                                   min_lr, max_lr, steps, smoothing=0.0,
+                                   diverge_factor=factor, grad_fn=loss_and_grad)
+
+
+def _range_loop(loss_and_grad, params, batches, min_lr, max_lr, steps, diverge_factor=4.0, *,
+                mistake=None):
+    """The exercise's loop, right (``mistake=None``) or with one typical mistake (the
+    catalogue's tests use these)."""
+    import copy
+
+    p = {"alias": params, "inplace": dict(params)}.get(mistake, None)
+    if p is None:
+        p = copy.deepcopy(params)
+    saved = copy.deepcopy(params)
+    lrs, losses, best = [], [], np.inf
+    for i in range(steps):
+        frac = {"endpoint": i / steps, "first": (i + 1) / steps}.get(mistake, i / (steps - 1))
+        if mistake == "linear":
+            lr = min_lr + (max_lr - min_lr) * frac
+        elif mistake == "logspace":
+            lr = float(np.logspace(min_lr, max_lr, steps)[i])
+        else:
+            lr = min_lr * (max_lr / min_lr) ** frac
+        loss, grads = loss_and_grad(p, batches[i % len(batches)])
+        if mistake == "after":
+            loss = loss_and_grad({k: p[k] - lr * grads[k] for k in p}, batches[i % len(batches)])[0]
+        if not np.isfinite(loss) and mistake != "record_nan":
+            break
+        if mistake == "drop_last" and loss > diverge_factor * best:
+            break
+        lrs.append(lr)
+        losses.append(loss)
+        if not np.isfinite(loss):
+            break
+        best = min(best, loss)
+        if mistake == "on_rise" and len(losses) > 1 and loss > losses[-2]:
+            break
+        bar = losses[0] if mistake == "first_loss" else best
+        if mistake not in ("no_stop", "drop_last") and loss > diverge_factor * bar:
+            break
+        for k in p:
+            if mistake == "inplace":
+                p[k] -= lr * grads[k]
+            else:
+                p[k] = p[k] - lr * grads[k]
+    if mistake == "lengths":
+        lrs = list(min_lr * (max_lr / min_lr) ** (np.arange(steps) / (steps - 1)))
+    model = p if mistake in ("no_restore", "inplace") else saved
+    return np.array(lrs), np.array(losses), model
+
+
+def _sweep(kind):
+    def rates(min_lr, max_lr, steps, n):
+        i = np.arange(n)
+        with np.errstate(over="ignore"):
+            if kind == "linear":
+                return min_lr + (max_lr - min_lr) * i / (steps - 1)
+            if kind == "endpoint":
+                return min_lr * (max_lr / min_lr) ** (i / steps)
+            if kind == "first":
+                return min_lr * (max_lr / min_lr) ** ((i + 1) / steps)
+            return np.logspace(min_lr, max_lr, steps)[:n]
+    return rates
+
+
+def _same_params(a, b) -> bool:
+    try:
+        return set(a) == set(b) and all(
+            np.shape(a[k]) == np.shape(b[k]) and np.array_equal(np.asarray(a[k]), np.asarray(b[k]))
+            for k in a)
+    except Exception:
+        return False
+
+
+def _loop_result(value):
+    """``(lrs, losses, model)`` as two float arrays and the model, or a sentence."""
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        return "should return three things, (lrs, losses, model), got " + brief(value)
+    lrs, losses, model = value
+    try:
+        lrs, losses = np.asarray(lrs, dtype=float), np.asarray(losses, dtype=float)
+    except (TypeError, ValueError):
+        return "lrs and losses should be lists or arrays of numbers"
+    if lrs.ndim != 1 or losses.ndim != 1:
+        return f"lrs and losses should be 1-D, got shapes {lrs.shape} and {losses.shape}"
+    if len(lrs) != len(losses):
+        return (f"returns lists of different lengths: {len(lrs)} rates and {len(losses)} "
+                f"losses; append the rate and the loss of a step together (and only for the "
+                f"steps you recorded)")
+    if not isinstance(model, dict):
+        return f"should return the model (a dict of parameters) third, got {brief(model)}"
+    return lrs, losses, model
+
+
+@never_raises
+def range_test_loop(fn) -> CheckResult:
+    """Exercise 4: ``fn(loss_and_grad, params, batches, min_lr, max_lr, steps,
+    diverge_factor)`` -> ``(lrs, losses, model)``: the range test's loop (exponential sweep,
+    plain SGD, raw loss recorded before each update, stop after recording a loss above
+    ``diverge_factor`` times the lowest so far or before recording a non-finite one), the
+    caller's ``params`` untouched and ``model`` the parameters as they were before the
+    test. Compared with ``lr_finder.lr_range_test(..., smoothing=0)``."""
+    name = "range_test_loop"
+    if is_stub(fn):
+        return _not_attempted(name)
+    if not callable(fn):
+        return report(FAILED, f"{name} should be a function, got {brief(fn)}")
+    sweeps = catalogue(
+        ("that is a linear sweep: the rate must grow by the same factor at every step, "
+         "min_lr * (max_lr / min_lr) ** (i / (steps - 1))", _sweep("linear")),
+        ("off by one at the end: the last rate must be max_lr, so divide i by steps - 1, "
+         "not by steps", _sweep("endpoint")),
+        ("off by one at the start: the first rate must be min_lr (i = 0 gives exponent 0)",
+         _sweep("first")),
+        ("np.logspace takes exponents, not rates: np.logspace(np.log10(min_lr), "
+         "np.log10(max_lr), steps), or np.geomspace(min_lr, max_lr, steps)", _sweep("logspace")))
+    for problem, lo, hi, steps, factor in _loop_cases():
+        loss_and_grad, start, batches = problem()
+        call = f"{name}(..., min_lr={lo:g}, max_lr={hi:g}, steps={steps})"
+        mine = {k: v.copy() for k, v in start.items()}      # the caller's dict ...
+        arrays = dict(mine)                                 # ... and its arrays
+        outcome = call_student(lambda: fn(loss_and_grad, mine, batches, lo, hi, steps, factor))
+        if not outcome.ok:
+            return report(FAILED, describe_failure(outcome, call))
+        if outcome.value is None:
+            if is_unchanged_stub(fn) and not outcome.printed:
+                return _not_attempted(name)
+            return report(FAILED, none_message(call, outcome))
+        got = _loop_result(outcome.value)
+        if isinstance(got, str):
+            return report(FAILED, f"{call} {got}")
+        lrs, losses, model = got
+        if not all(np.array_equal(arrays[k], start[k]) for k in start):
+            return report(FAILED, f"{call} changed the caller's arrays in place (p[k] -= ... on "
+                                  f"a shallow copy such as dict(params) or params.copy(), which "
+                                  f"shares the arrays): copy with copy.deepcopy(params), or "
+                                  f"write p[k] = p[k] - lr * g[k]")
+        if set(mine) != set(start) or any(mine[k] is not arrays[k] for k in start):
+            return report(FAILED, f"{call} changed the caller's params (p = params does not copy: "
+                                  f"both names are the same dict): train on "
+                                  f"copy.deepcopy(params) and leave params alone")
+        if not _same_params(model, start):
+            return report(FAILED, f"{call}: forgot to restore: the model returned is the trained "
+                                  f"one (the weights of the last, exploding steps); return the "
+                                  f"parameters saved before the sweep")
+        want = _reference_loop(loss_and_grad, start, batches, lo, hi, steps, factor)
+        n, m = len(lrs), len(want)
+        k = min(n, m)
+        planned = want.planned_lrs
+        common = min(n, len(planned))
+        wrong = np.flatnonzero(~np.isclose(lrs[:common], planned[:common], rtol=1e-9, atol=0))
+        if len(wrong) or n > len(planned):
+            msg = sweeps(lrs, (lo, hi, steps, n))
+            if msg is None and len(wrong):
+                j = int(wrong[0])
+                msg = (f"the rate of step {j} is {lrs[j]:.6g}, expected {planned[j]:.6g} "
+                       f"= min_lr * (max_lr / min_lr) ** (i / (steps - 1))")
+            elif msg is None:
+                msg = f"{n} rates recorded for a sweep of {steps} steps"
+            return report(FAILED, f"{call}: {msg}")
+        if not np.all(np.isfinite(losses)):
+            return report(FAILED, f"{call} recorded a non-finite loss ({losses[~np.isfinite(losses)][0]}): "
+                                  f"check np.isfinite(loss) before recording, and stop there")
+        off = np.flatnonzero(~np.isclose(losses[:k], want.losses[:k], rtol=1e-6, atol=1e-12))
+        if len(off):
+            j = int(off[0])
+            return report(FAILED, f"{call}: the loss of step {j} is {losses[j]:.6g}, expected "
+                                  f"{want.losses[j]:.6g}: record the loss of batches[i % "
+                                  f"len(batches)] before update i, then step p - lr * grad")
+        if n < m:
+            extra = (" (the point that passes the factor is recorded, then the loop stops)"
+                     if n == m - 1 and "passed" in want.reason else
+                     ": stop only once the loss exceeds diverge_factor times the lowest loss "
+                     "so far (not when it merely rises)")
+            return report(FAILED, f"{call} stops too early: after {n} steps, the reference "
+                                  f"records {m}{extra}")
+        if n > m:
+            if n == steps and want.stopped_early:
+                return report(FAILED, f"{call}: no early stop: all {steps} steps ran, the "
+                                      f"reference stops after {m} ({want.reason}): break once "
+                                      f"the loss exceeds diverge_factor times the lowest so far")
+            return report(FAILED, f"{call} stops too late: after {n} steps, the reference after "
+                                  f"{m}: compare with the lowest loss so far, and stop right "
+                                  f"after recording the first loss above diverge_factor times it")
+    return report(PASSED, f"{name}: sweep, record, stop and restore agree with lr_range_test "
+                          f"on {len(_loop_cases())} problems")
