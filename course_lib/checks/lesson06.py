@@ -1,6 +1,8 @@
 """Checkers for lesson 06: the learning-rate range test."""
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from .. import lr_finder
@@ -223,8 +225,6 @@ def _range_loop(loss_and_grad, params, batches, min_lr, max_lr, steps, diverge_f
                 mistake=None):
     """The exercise's loop, right (``mistake=None``) or with one typical mistake (the
     catalogue's tests use these)."""
-    import copy
-
     p = {"alias": params, "inplace": dict(params)}.get(mistake, None)
     if p is None:
         p = copy.deepcopy(params)
@@ -336,7 +336,8 @@ def range_test_loop(fn) -> CheckResult:
         call = f"{name}(..., min_lr={lo:g}, max_lr={hi:g}, steps={steps})"
         mine = {k: v.copy() for k, v in start.items()}      # the caller's dict ...
         arrays = dict(mine)                                 # ... and its arrays
-        outcome = call_student(lambda: fn(loss_and_grad, mine, batches, lo, hi, steps, factor))
+        theirs = copy.deepcopy(batches)      # the reference keeps its own batches
+        outcome = call_student(lambda: fn(loss_and_grad, mine, theirs, lo, hi, steps, factor))
         if not outcome.ok:
             return report(FAILED, describe_failure(outcome, call))
         if outcome.value is None:
