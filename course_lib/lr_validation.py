@@ -148,8 +148,8 @@ def linear_range_test(loss_fn: Callable, params, batches: Sequence, val_batches:
                       **kwargs):
     """Smith's range test: a **linear** sweep from ``min_lr`` to ``max_lr`` over ``epochs``
     full passes through ``batches`` (one update per batch), with the validation loss (and
-    ``val_metric``, e.g. :func:`accuracy_metric`) evaluated ``evals_per_epoch`` times per
-    epoch. No early stop by default (``diverge_factor=None``: Smith reads the whole curve;
+    ``val_metric``, e.g. :func:`accuracy_metric`) evaluated about ``evals_per_epoch`` times
+    per epoch (every ``len(batches) // evals_per_epoch`` steps). No early stop by default (``diverge_factor=None``: Smith reads the whole curve;
     a non-finite loss still ends it). ``kwargs`` go to ``lr_range_test``. Returns its
     :class:`~course_lib.lr_finder.RangeTest`."""
     from ._validate import count
@@ -190,7 +190,7 @@ def accuracy_bounds(result, rise: float = 0.1) -> AccuracyBounds:
     (10%) of its rise from the first evaluation to that peak (where it "starts to
     increase"). ``ValueError`` when the result has no metric or fewer than 3 evaluations."""
     metric = getattr(result, "val_metric", None)
-    if metric is None:
+    if metric is None or not np.any(np.isfinite(metric)):
         raise ValueError("result has no validation metric: run the test with val_batches= "
                          "and val_metric=")
     rise = float(rise)

@@ -193,6 +193,9 @@ def test_accuracy_bounds_errors():
     plain = lr_finder.lr_range_test(loss, p0, train, 1e-4, 1.0, 10)
     with pytest.raises(ValueError, match="val_metric"):
         lr_finder.accuracy_bounds(plain)
+    no_metric = lr_finder.lr_range_test(loss, p0, train, 1e-4, 1.0, 10, val_batches=val)
+    with pytest.raises(ValueError, match="no validation metric"):
+        lr_finder.accuracy_bounds(no_metric)
     with pytest.raises(ValueError, match="at least 3"):
         lr_finder.accuracy_bounds(_made_up([0.1, np.nan, 0.5, np.nan]))
     with pytest.raises(ValueError, match="rise"):
