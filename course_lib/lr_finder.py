@@ -103,6 +103,10 @@ methods=("steepest", "valley"), **kwargs)`` -> :class:`Spread`
     choice wobbles): ``spread.median("steepest")``, ``spread.ratio(...)``,
     ``spread.std_log10(...)``, ``spread.table()``.
 
+Validation (``lr_range_test(..., val_batches=, val_every=, val_metric=)``), Smith's linear
+multi-epoch form (:func:`linear_range_test`, read by :func:`accuracy_bounds`) and the cost
+of a test (:func:`range_test_cost`) live in :mod:`course_lib.lr_validation`.
+
 Building blocks, tested on their own: :func:`sweep_rates`, :func:`smooth`,
 :func:`divergence_index`, :func:`steepest_index`, :func:`valley_index`,
 :func:`fastai_valley_index` (fastai's own valley rule, for comparison),
@@ -126,13 +130,16 @@ import numpy as np
 from autograd import value_and_grad
 
 from ._validate import count, positive_number
+from .lr_validation import (AccuracyBounds, Cost, accuracy_bounds, accuracy_metric,
+                            linear_range_test, range_test_cost, validation_recorder)
 from .optimizers import get_optimizer
 
 __all__ = [
     "lr_range_test", "RangeTest", "Suggestion", "Bounds", "clr_bounds",
     "suggestion_spread", "Spread", "sweep_rates", "smooth", "steepest_index",
     "valley_index", "fastai_valley_index", "minimum_index", "divergence_index", "MODES",
-    "SUGGESTION_METHODS",
+    "SUGGESTION_METHODS", "linear_range_test", "accuracy_bounds", "AccuracyBounds",
+    "accuracy_metric", "range_test_cost", "Cost",
 ]
 
 _SAME = object()
@@ -420,6 +427,12 @@ class RangeTest:
     optimizer: str = "sgd"
     stop_lr: Optional[float] = None
     extra: Dict = field(default_factory=dict)
+    #: validation loss / metric at each recorded point (``nan`` where not evaluated), or None
+    val_losses: Optional[np.ndarray] = None
+    val_metric: Optional[np.ndarray] = None
+    val_every: Optional[int] = None
+    #: forward passes spent on validation batches
+    val_passes: int = 0
 
     def __len__(self) -> int:
         return len(self.lrs)
@@ -498,6 +511,8 @@ class RangeTest:
             raise ValueError(f"min_lr must be smaller than max_lr, got {lo!r} >= {hi!r}")
         keep = (self.lrs >= lo * (1 - 1e-12)) & (self.lrs <= hi * (1 + 1e-12))
         lrs, losses = self.lrs[keep], self.losses[keep]
+        val = {k: getattr(self, k)[keep] for k in ("val_losses", "val_metric")
+               if getattr(self, k) is not None}
         smoothed = smooth(losses, beta, bias_correction)
         stopped, reason, stop_lr = self.stopped_early, self.reason, self.stop_lr
         if len(lrs) and lrs[-1] < self.lrs[-1]:
@@ -506,13 +521,14 @@ class RangeTest:
         cut = divergence_index(smoothed, factor)
         if cut is not None and cut < len(lrs) - 1:
             lrs, losses, smoothed = lrs[:cut + 1], losses[:cut + 1], smoothed[:cut + 1]
+            val = {k: v[:cut + 1] for k, v in val.items()}
             stopped, stop_lr = True, float(lrs[-1])
             reason = (f"the smoothed loss passed {factor:g} x its minimum at "
                       f"lr = {lrs[-1]:.3g}")
         plk = (self.planned_lrs >= lo * (1 - 1e-12)) & (self.planned_lrs <= hi * (1 + 1e-12))
         return replace(self, lrs=lrs, losses=losses, smoothed=smoothed, smoothing=beta,
                        planned_lrs=self.planned_lrs[plk], stopped_early=stopped,
-                       reason=reason, stop_lr=stop_lr)
+                       reason=reason, stop_lr=stop_lr, **val)
 
     def plot(self, ax=None, method: Optional[str] = "steepest", raw: bool = True,
              skip_start=None, skip_end=None, label: Optional[str] = None):
@@ -588,7 +604,9 @@ def _batch_source(batches, steps: int):
 def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
                   max_lr: float = 10.0, steps: int = 100, mode: str = "exp",
                   smoothing: float = 0.98, diverge_factor: Optional[float] = 4.0,
-                  optimizer="sgd", grad_fn: Optional[Callable] = None) -> RangeTest:
+                  optimizer="sgd", grad_fn: Optional[Callable] = None, *,
+                  val_batches: Optional[Sequence] = None, val_every: int = 1,
+                  val_metric: Optional[Callable] = None) -> RangeTest:
     """Run the learning-rate range test and return a :class:`RangeTest`.
 
     Parameters
@@ -606,6 +624,14 @@ def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
     optimizer : ``"sgd"`` (default), ``"momentum"``, ``"nesterov"``, ``"adam"`` or an
         object from ``course_lib.optimizers``; a fresh state is used.
     grad_fn : optional ``grad_fn(params, batch) -> (loss, grads)`` replacing autograd.
+    val_batches : optional sequence of held-out batches: at every ``val_every``-th recorded
+        point (0, k, 2k, ...) the mean ``loss_fn`` over them (weighted by batch size) and
+        ``val_metric(params, batch)`` (e.g. ``accuracy_metric()``) are evaluated on the
+        parameters just before that step's update, into ``result.val_losses`` and
+        ``result.val_metric`` (aligned with ``result.lrs``, ``nan`` elsewhere). Cost:
+        ``len(val_batches)`` forward passes per evaluation (twice that with a metric),
+        counted in ``result.val_passes`` (see ``lr_validation.range_test_cost``). Without
+        ``val_batches`` nothing changes.
     """
     if not callable(loss_fn):
         raise ValueError(f"loss_fn must be a function (params, batch) -> loss, got {loss_fn!r}")
@@ -623,6 +649,7 @@ def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
     if grad_fn is not None and not callable(grad_fn):
         raise ValueError(f"grad_fn must be a function (params, batch) -> (loss, grads), "
                          f"got {grad_fn!r}")
+    recorder = validation_recorder(loss_fn, val_batches, val_every, val_metric)
     batch_at = _batch_source(batches, steps)
     rates = sweep_rates(min_lr, max_lr, steps, mode)
     vg = grad_fn if grad_fn is not None else value_and_grad(loss_fn)
@@ -647,78 +674,24 @@ def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
             losses.append(value)
             smoothed.append(sm)
             best = min(best, sm)
+            if recorder is not None:
+                recorder.record(k, p)
             if diverge_factor is not None and best > 0 and sm > diverge_factor * best:
                 stopped, stop_lr = True, float(rate)
                 reason = (f"the smoothed loss passed {diverge_factor:g} x its minimum at "
                           f"step {i} (lr = {rate:.3g})")
                 break
             p, state = opt.step(p, grads, state, rate)
-    return RangeTest(lrs=np.array(lrs), losses=np.array(losses), smoothed=np.array(smoothed),
-                     planned_lrs=rates, stopped_early=stopped, reason=reason, smoothing=beta,
-                     mode=mode, diverge_factor=diverge_factor,
-                     optimizer=getattr(opt, "name", type(opt).__name__), stop_lr=stop_lr)
+    result = RangeTest(lrs=np.array(lrs), losses=np.array(losses),
+                       smoothed=np.array(smoothed), planned_lrs=rates, stopped_early=stopped,
+                       reason=reason, smoothing=beta, mode=mode, diverge_factor=diverge_factor,
+                       optimizer=getattr(opt, "name", type(opt).__name__), stop_lr=stop_lr)
+    if recorder is not None:
+        result.val_losses, result.val_metric = recorder.arrays()
+        result.val_every, result.val_passes = recorder.every, recorder.passes
+        result.extra["val_evaluations"] = recorder.evaluations
+    return result
 
 
-# --- how stable is the choice? ------------------------------------------------------------------
-
-@dataclass
-class Spread:
-    """Suggestions of several range tests (one per seed) and how much they vary."""
-
-    seeds: list
-    suggestions: Dict[str, np.ndarray]
-    results: list
-
-    def _get(self, method):
-        if method not in self.suggestions:
-            raise ValueError(f"method must be one of {sorted(self.suggestions)}, got {method!r}")
-        return self.suggestions[method]
-
-    def median(self, method: str = "steepest") -> float:
-        """The median suggestion (the geometric middle for an odd number of seeds)."""
-        return float(np.median(self._get(method)))
-
-    def ratio(self, method: str = "steepest") -> float:
-        """Largest over smallest suggestion (1 = the same on every seed)."""
-        s = self._get(method)
-        return float(s.max() / s.min())
-
-    def std_log10(self, method: str = "steepest") -> float:
-        """Standard deviation of ``log10`` of the suggestions (in decades)."""
-        return float(np.std(np.log10(self._get(method))))
-
-    def table(self) -> str:
-        """One line per method: median, min, max, max/min and std of log10."""
-        lines = [f"{'method':>9} | {'median':>9} | {'min':>9} | {'max':>9} | max/min | "
-                 f"std log10"]
-        for m, s in self.suggestions.items():
-            lines.append(f"{m:>9} | {self.median(m):9.3g} | {s.min():9.3g} | {s.max():9.3g} | "
-                         f"{self.ratio(m):7.2f} | {self.std_log10(m):9.3f}")
-        return "\n".join(lines)
-
-
-def suggestion_spread(loss_fn: Callable, params, batches_for_seed: Callable,
-                      seeds: Iterable[int] = range(5),
-                      methods: Sequence[str] = ("steepest", "valley"), *,
-                      skip_start=None, skip_end=None, **kwargs) -> Spread:
-    """Run :func:`lr_range_test` once per seed and collect each method's suggestion.
-
-    ``batches_for_seed(seed)`` returns the batches of that seed (e.g. the data in another
-    order: ``lambda s: list(data.minibatches(x, y, 32, seed=s))``). ``kwargs`` go to
-    :func:`lr_range_test`. The starting ``params`` are the same for every seed.
-    """
-    if not callable(batches_for_seed):
-        raise ValueError(f"batches_for_seed must be a function seed -> batches, "
-                         f"got {batches_for_seed!r}")
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed")
-    if isinstance(methods, str):
-        methods = (methods,)
-    methods = [_method(m) for m in methods]
-    if not methods:
-        raise ValueError("methods must name at least one method")
-    results = [lr_range_test(loss_fn, params, batches_for_seed(s), **kwargs) for s in seeds]
-    sugg = {m: np.array([r.suggestion(m, skip_start, skip_end) for r in results])
-            for m in methods}
-    return Spread(seeds=seeds, suggestions=sugg, results=results)
+# the spread of the suggestions over seeds lives in its own module (kept importable from here)
+from .lr_spread import Spread, suggestion_spread  # noqa: E402

@@ -6,6 +6,8 @@ must get; ``test_every_catalogued_hint_is_tested`` records the hints each checke
 ``catalogue(...)`` / ``mistakes=`` and fails if one of them has no entry here, so a new
 mistake cannot be added without its test. ``ALTERNATIVES`` lists the valid styles.
 """
+import copy
+import functools
 import itertools
 import math
 import statistics
@@ -114,6 +116,44 @@ def _evaluate_sum(p, x, y):
 CURVE = lesson06.exercise_curve()
 BOUNDS = lr_finder.clr_bounds(CURVE)
 RAW_LOWEST = float(CURVE.lrs[int(np.argmin(CURVE.losses))])
+
+
+def _loop(mistake):
+    """Lesson 06, exercise 4: the range-test loop with one typical mistake."""
+    return functools.partial(lesson06._range_loop, mistake=mistake)
+
+
+def _loop_geomspace(loss_and_grad, params, batches, min_lr, max_lr, steps, diverge_factor=4.0):
+    p, lrs, losses = copy.deepcopy(params), [], []
+    for i, lr in enumerate(np.geomspace(min_lr, max_lr, steps)):
+        loss, g = loss_and_grad(p, batches[i % len(batches)])
+        if not np.isfinite(loss):
+            break
+        lrs.append(lr)
+        losses.append(loss)
+        if loss > diverge_factor * min(losses):
+            break
+        p = {k: v - lr * g[k] for k, v in p.items()}
+    return lrs, losses, params
+
+
+def _loop_restore_in_place(loss_and_grad, params, batches, min_lr, max_lr, steps, diverge_factor=4.0):
+    saved = {k: v.copy() for k, v in params.items()}      # like model.state_dict()
+    lrs, losses = [], []
+    for i in range(steps):
+        lr = min_lr * (max_lr / min_lr) ** (i / (steps - 1))
+        loss, g = loss_and_grad(params, batches[i % len(batches)])
+        if not np.isfinite(loss):
+            break
+        lrs.append(lr)
+        losses.append(loss)
+        if loss > diverge_factor * min(losses):
+            break
+        for k in params:
+            params[k] -= lr * g[k]
+    for k in params:                                      # like load_state_dict(saved)
+        params[k][...] = saved[k]
+    return np.array(lrs), np.array(losses), params
 
 
 def _steepest_skip_end_slice(lrs, sm, s, e):
@@ -279,6 +319,27 @@ CATALOGUE = [
      "lies before the lowest point of the smoothed curve"),
     ("lesson06.cyclical_bounds", lambda: lesson06.cyclical_bounds(BOUNDS.max_lr / 2, BOUNDS.max_lr),
      "expected a quarter of max_lr"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("no_restore")), "forgot to restore"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("alias")),
+     "changed the caller's params"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("inplace")),
+     "changed the caller's arrays in place"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("linear")), "that is a linear sweep"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("endpoint")),
+     "off by one at the end: the last rate must be max_lr"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("first")),
+     "off by one at the start: the first rate must be min_lr"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("logspace")),
+     "np.logspace takes exponents"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("no_stop")), "no early stop"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("on_rise")), "stops too early"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("drop_last")),
+     "the point that passes the factor is recorded"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("first_loss")), "stops too late"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("record_nan")),
+     "recorded a non-finite loss"),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop("lengths")),
+     "returns lists of different lengths"),
     # lesson 07
     ("lesson07.triangular", lambda: lesson07.triangular(lambda t, b, m, s: _tri(t, b, m, s, one=0.0)),
      "off by one in the cycle count"),
@@ -395,6 +456,7 @@ CHECKER_CALLS = {
     "lesson05.step_decay": lambda: lesson05.step_decay(_function_dummy),
     "lesson06.smooth": lambda: lesson06.smooth(_function_dummy),
     "lesson06.steepest_rate": lambda: lesson06.steepest_rate(_function_dummy),
+    "lesson06.range_test_loop": lambda: lesson06.range_test_loop(_function_dummy),
     "lesson07.triangular": lambda: lesson07.triangular(_function_dummy),
     "lesson07.halving_gamma": lambda: lesson07.halving_gamma(0.123),
     "lesson08.sgdr_rate": lambda: lesson08.sgdr_rate(_function_dummy),
@@ -679,6 +741,8 @@ ALTERNATIVES = [
     ("lesson06.cyclical_bounds", lambda: lesson06.cyclical_bounds(BOUNDS.base_lr, BOUNDS.max_lr)),
     ("lesson06.cyclical_bounds", lambda: lesson06.cyclical_bounds(
         np.float64(BOUNDS.max_lr) / 4, np.array(BOUNDS.max_lr))),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop_geomspace)),
+    ("lesson06.range_test_loop", lambda: lesson06.range_test_loop(_loop_restore_in_place)),
     ("lesson07.triangular", lambda: lesson07.triangular(triangular_modulo)),
     ("lesson07.triangular", lambda: lesson07.triangular(triangular_math)),
     ("lesson07.step_size", lambda: lesson07.step_size(135)),

@@ -1,13 +1,17 @@
 """Checkers for lesson 06: the learning-rate range test."""
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from .. import lr_finder
 from . import (FAILED, PASSED, CheckResult, _not_attempted, brief, catalogue, check_function,
                is_stub, never_raises, report)
+from ._harness import call_student, describe_failure, is_unchanged_stub, none_message
+from ._lesson06_loop import _loop_cases, _range_loop, _reference_loop, _sweep  # noqa: F401
 
-__all__ = ["smooth", "steepest_rate", "cyclical_bounds", "exercise_curve"]
+__all__ = ["smooth", "steepest_rate", "cyclical_bounds", "exercise_curve", "range_test_loop"]
 
 
 def _reference_smooth(losses, beta):
@@ -173,3 +177,129 @@ def cyclical_bounds(base_lr, max_lr) -> CheckResult:
         return report(FAILED, f"{name}: " + "; ".join(problems))
     return report(PASSED, f"{name}: base_lr = {base:.4g}, max_lr = {top:.4g} "
                           f"(ratio {top / base:.1f})")
+
+
+# --- exercise 4: the range-test loop, written by the student ----------------------------------
+
+def _same_params(a, b) -> bool:
+    try:
+        return set(a) == set(b) and all(
+            np.shape(a[k]) == np.shape(b[k]) and np.array_equal(np.asarray(a[k]), np.asarray(b[k]))
+            for k in a)
+    except Exception:
+        return False
+
+
+def _loop_result(value):
+    """``(lrs, losses, model)`` as two float arrays and the model, or a sentence."""
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        return "should return three things, (lrs, losses, model), got " + brief(value)
+    lrs, losses, model = value
+    try:
+        lrs, losses = np.asarray(lrs, dtype=float), np.asarray(losses, dtype=float)
+    except (TypeError, ValueError):
+        return "lrs and losses should be lists or arrays of numbers"
+    if lrs.ndim != 1 or losses.ndim != 1:
+        return f"lrs and losses should be 1-D, got shapes {lrs.shape} and {losses.shape}"
+    if len(lrs) != len(losses):
+        return (f"returns lists of different lengths: {len(lrs)} rates and {len(losses)} "
+                f"losses; append the rate and the loss of a step together (and only for the "
+                f"steps you recorded)")
+    if not isinstance(model, dict):
+        return f"should return the model (a dict of parameters) third, got {brief(model)}"
+    return lrs, losses, model
+
+
+@never_raises
+def range_test_loop(fn) -> CheckResult:
+    """Exercise 4: ``fn(loss_and_grad, params, batches, min_lr, max_lr, steps,
+    diverge_factor)`` -> ``(lrs, losses, model)``: the range test's loop (exponential sweep,
+    plain SGD, raw loss recorded before each update, stop after recording a loss above
+    ``diverge_factor`` times the lowest so far or before recording a non-finite one), the
+    caller's ``params`` untouched and ``model`` the parameters as they were before the
+    test. Compared with ``lr_finder.lr_range_test(..., smoothing=0)``."""
+    name = "range_test_loop"
+    if is_stub(fn):
+        return _not_attempted(name)
+    if not callable(fn):
+        return report(FAILED, f"{name} should be a function, got {brief(fn)}")
+    sweeps = catalogue(
+        ("that is a linear sweep: the rate must grow by the same factor at every step, "
+         "min_lr * (max_lr / min_lr) ** (i / (steps - 1))", _sweep("linear")),
+        ("off by one at the end: the last rate must be max_lr, so divide i by steps - 1, "
+         "not by steps", _sweep("endpoint")),
+        ("off by one at the start: the first rate must be min_lr (i = 0 gives exponent 0)",
+         _sweep("first")),
+        ("np.logspace takes exponents, not rates: np.logspace(np.log10(min_lr), "
+         "np.log10(max_lr), steps), or np.geomspace(min_lr, max_lr, steps)", _sweep("logspace")))
+    for problem, lo, hi, steps, factor in _loop_cases():
+        loss_and_grad, start, batches = problem()
+        call = f"{name}(..., min_lr={lo:g}, max_lr={hi:g}, steps={steps})"
+        mine = {k: v.copy() for k, v in start.items()}      # the caller's dict ...
+        arrays = dict(mine)                                 # ... and its arrays
+        theirs = copy.deepcopy(batches)      # the reference keeps its own batches
+        outcome = call_student(lambda: fn(loss_and_grad, mine, theirs, lo, hi, steps, factor))
+        if not outcome.ok:
+            return report(FAILED, describe_failure(outcome, call))
+        if outcome.value is None:
+            if is_unchanged_stub(fn) and not outcome.printed:
+                return _not_attempted(name)
+            return report(FAILED, none_message(call, outcome))
+        got = _loop_result(outcome.value)
+        if isinstance(got, str):
+            return report(FAILED, f"{call} {got}")
+        lrs, losses, model = got
+        if not all(np.array_equal(arrays[k], start[k]) for k in start):
+            return report(FAILED, f"{call} changed the caller's arrays in place (p[k] -= ... on "
+                                  f"a shallow copy such as dict(params) or params.copy(), which "
+                                  f"shares the arrays): copy with copy.deepcopy(params), or "
+                                  f"write p[k] = p[k] - lr * g[k]")
+        if set(mine) != set(start) or any(mine[k] is not arrays[k] for k in start):
+            return report(FAILED, f"{call} changed the caller's params (p = params does not copy: "
+                                  f"both names are the same dict): train on "
+                                  f"copy.deepcopy(params) and leave params alone")
+        if not _same_params(model, start):
+            return report(FAILED, f"{call}: forgot to restore: the model returned is the trained "
+                                  f"one (the weights of the last, exploding steps); return the "
+                                  f"parameters saved before the sweep")
+        want = _reference_loop(loss_and_grad, start, batches, lo, hi, steps, factor)
+        n, m = len(lrs), len(want)
+        k = min(n, m)
+        planned = want.planned_lrs
+        common = min(n, len(planned))
+        wrong = np.flatnonzero(~np.isclose(lrs[:common], planned[:common], rtol=1e-9, atol=0))
+        if len(wrong) or n > len(planned):
+            msg = sweeps(lrs, (lo, hi, steps, n))
+            if msg is None and len(wrong):
+                j = int(wrong[0])
+                msg = (f"the rate of step {j} is {lrs[j]:.6g}, expected {planned[j]:.6g} "
+                       f"= min_lr * (max_lr / min_lr) ** (i / (steps - 1))")
+            elif msg is None:
+                msg = f"{n} rates recorded for a sweep of {steps} steps"
+            return report(FAILED, f"{call}: {msg}")
+        if not np.all(np.isfinite(losses)):
+            return report(FAILED, f"{call} recorded a non-finite loss ({losses[~np.isfinite(losses)][0]}): "
+                                  f"check np.isfinite(loss) before recording, and stop there")
+        off = np.flatnonzero(~np.isclose(losses[:k], want.losses[:k], rtol=1e-6, atol=1e-12))
+        if len(off):
+            j = int(off[0])
+            return report(FAILED, f"{call}: the loss of step {j} is {losses[j]:.6g}, expected "
+                                  f"{want.losses[j]:.6g}: record the loss of batches[i % "
+                                  f"len(batches)] before update i, then step p - lr * grad")
+        if n < m:
+            extra = (" (the point that passes the factor is recorded, then the loop stops)"
+                     if n == m - 1 and "passed" in want.reason else
+                     ": stop only once the loss exceeds diverge_factor times the lowest loss "
+                     "so far (not when it merely rises)")
+            return report(FAILED, f"{call} stops too early: after {n} steps, the reference "
+                                  f"records {m}{extra}")
+        if n > m:
+            if n == steps and want.stopped_early:
+                return report(FAILED, f"{call}: no early stop: all {steps} steps ran, the "
+                                      f"reference stops after {m} ({want.reason}): break once "
+                                      f"the loss exceeds diverge_factor times the lowest so far")
+            return report(FAILED, f"{call} stops too late: after {n} steps, the reference after "
+                                  f"{m}: compare with the lowest loss so far, and stop right "
+                                  f"after recording the first loss above diverge_factor times it")
+    return report(PASSED, f"{name}: sweep, record, stop and restore agree with lr_range_test "
+                          f"on {len(_loop_cases())} problems")

@@ -1,0 +1,80 @@
+"""How stable is the range test's suggestion? Run it once per seed (data order) and
+measure the spread of each method's suggestion.
+
+Used by lesson 06 ("How stable is the suggestion?"). Importable from
+``course_lib.lr_finder`` as well (``lr_finder.suggestion_spread``, ``lr_finder.Spread``),
+where the module docstring describes them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["Spread", "suggestion_spread"]
+
+
+@dataclass
+class Spread:
+    """Suggestions of several range tests (one per seed) and how much they vary."""
+
+    seeds: list
+    suggestions: Dict[str, np.ndarray]
+    results: list
+
+    def _get(self, method):
+        if method not in self.suggestions:
+            raise ValueError(f"method must be one of {sorted(self.suggestions)}, got {method!r}")
+        return self.suggestions[method]
+
+    def median(self, method: str = "steepest") -> float:
+        """The median suggestion (the geometric middle for an odd number of seeds)."""
+        return float(np.median(self._get(method)))
+
+    def ratio(self, method: str = "steepest") -> float:
+        """Largest over smallest suggestion (1 = the same on every seed)."""
+        s = self._get(method)
+        return float(s.max() / s.min())
+
+    def std_log10(self, method: str = "steepest") -> float:
+        """Standard deviation of ``log10`` of the suggestions (in decades)."""
+        return float(np.std(np.log10(self._get(method))))
+
+    def table(self) -> str:
+        """One line per method: median, min, max, max/min and std of log10."""
+        lines = [f"{'method':>9} | {'median':>9} | {'min':>9} | {'max':>9} | max/min | "
+                 f"std log10"]
+        for m, s in self.suggestions.items():
+            lines.append(f"{m:>9} | {self.median(m):9.3g} | {s.min():9.3g} | {s.max():9.3g} | "
+                         f"{self.ratio(m):7.2f} | {self.std_log10(m):9.3f}")
+        return "\n".join(lines)
+
+
+def suggestion_spread(loss_fn: Callable, params, batches_for_seed: Callable,
+                      seeds: Iterable[int] = range(5),
+                      methods: Sequence[str] = ("steepest", "valley"), *,
+                      skip_start=None, skip_end=None, **kwargs) -> Spread:
+    """Run :func:`lr_range_test` once per seed and collect each method's suggestion.
+
+    ``batches_for_seed(seed)`` returns the batches of that seed (e.g. the data in another
+    order: ``lambda s: list(data.minibatches(x, y, 32, seed=s))``). ``kwargs`` go to
+    :func:`lr_range_test`. The starting ``params`` are the same for every seed.
+    """
+    if not callable(batches_for_seed):
+        raise ValueError(f"batches_for_seed must be a function seed -> batches, "
+                         f"got {batches_for_seed!r}")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    if isinstance(methods, str):
+        methods = (methods,)
+    from .lr_finder import _method, lr_range_test
+
+    methods = [_method(m) for m in methods]
+    if not methods:
+        raise ValueError("methods must name at least one method")
+    results = [lr_range_test(loss_fn, params, batches_for_seed(s), **kwargs) for s in seeds]
+    sugg = {m: np.array([r.suggestion(m, skip_start, skip_end) for r in results])
+            for m in methods}
+    return Spread(seeds=seeds, suggestions=sugg, results=results)
