@@ -178,3 +178,79 @@ def test_steps_to_tolerance_reports_none_when_not_reached():
     assert C.steps_to_tolerance(grad, X0, 0.001, minimum=(0, 0), max_steps=50) is None
     assert C.steps_to_tolerance(grad, X0, 0.5, minimum=(0, 0), max_steps=500) is None
     assert C.steps_to_tolerance(grad, (0.0, 0.0), 0.1, minimum=(0, 0), max_steps=10) == 0
+
+
+# ---- the "On your own" questions of lessons 01 and 05 have answers ---------------------------
+# (each question is answered here with the lesson's own tools, so a change that makes one
+# unanswerable fails; the answers are not printed in the lessons)
+
+def _rosen(b):
+    return (lambda x: functions.rosenbrock(x, b=b)), (lambda x: functions.rosenbrock_grad(x, b=b))
+
+
+def test_lesson01_question1_the_left_arm_falls_into_the_same_2_cycle():
+    from course_lib.widgets import gd_explorer
+    ex = gd_explorer(lr=0.2, x0=(-1.5, 2.5))        # the start is reachable with the sliders
+    run = ex.result
+    xs = run.xs
+    assert not run.diverged
+    assert np.abs(xs[-1] - xs[-3]).max() < 1e-4 < np.linalg.norm(xs[-1] - xs[-2])
+    _, g = _rosen(1.0)
+    ref = optim.gradient_descent(g, (2.0, 2.0), 0.2, 100, verbose=False)
+    assert min(np.linalg.norm(xs[-1] - ref.xs[-1]), np.linalg.norm(xs[-1] - ref.xs[-2])) < 1e-3
+
+
+def test_lesson01_question2_b100_below_the_local_limit_is_not_enough():
+    f, g = _rosen(100.0)
+    lam = np.linalg.eigvalsh(functions.rosenbrock_hessian(np.array([1.0, 1.0]), b=100.0))
+    local = 2 / lam.max()
+    assert 0.0019 < local < 0.0021
+
+    def converges(lr):
+        run = optim.gradient_descent(g, (2.0, 2.0), lr, 20000, verbose=False)
+        return (not run.diverged) and np.linalg.norm(run.x - 1) < 0.01
+
+    assert converges(0.0015) and not converges(0.0019)   # 0.0019 < local limit, yet it fails
+    run = optim.gradient_descent(g, (2.0, 2.0), 0.001, 20000, verbose=False)
+    far = np.flatnonzero(np.linalg.norm(run.xs - 1, axis=1) > 0.01)
+    assert 5000 < far[-1] + 1 < 20000                     # 0.001 gets there, slowly
+
+
+def test_lesson01_question3_stronger_decay_is_worse_after_100_steps():
+    from course_lib import schedules
+    f, g = _rosen(1.0)
+    end = {d: optim.gradient_descent(g, (2.0, 2.0), schedules.time_decay(0.2, d), 100,
+                                     loss_fn=f, verbose=False).losses[-1] for d in (0.01, 0.1)}
+    assert end[0.1] > 100 * end[0.01]
+
+
+def test_lesson05_question1_the_best_momentum_for_a_small_fixed_rate():
+    from course_lib.widgets import momentum_explorer
+    ex = momentum_explorer(lr=0.02, beta=0.0, steps=300)
+    factors = {}
+    for beta in np.round(np.arange(0.0, 0.91, 0.01), 2):
+        ex.set(beta=float(beta))
+        factors[float(beta)] = C.measured_contraction(C.distances(ex.result.xs, (0, 0)))
+    best = min(factors, key=factors.get)
+    theory_beta = (1 - math.sqrt(0.02)) ** 2
+    assert abs(best - theory_beta) <= 0.03
+    assert abs(factors[best] - (1 - math.sqrt(0.02))) < 0.01
+    assert factors[0.0] > factors[best] + 0.1
+
+
+def test_lesson05_question2_time_decay_from_five_times_the_limit():
+    from course_lib.widgets.schedule import schedule_explorer
+    ex = schedule_explorer(schedule="time_decay", lr=1.0, decay=0.5, noise=0.0, steps=200)
+    assert ex.controls["lr"].value == ex.controls["lr"].base ** ex.controls["lr"].max
+    assert "8 steps above the stability limit" in ex.status.value
+    assert ex.verdict == "falling"
+    assert ex.result.losses[-1] < 1e-6 * ex.result.losses[0]
+
+
+def test_lesson05_question3_cosine_holds_its_minimum_in_the_second_half():
+    from course_lib.widgets.schedule import schedule_explorer
+    ex = schedule_explorer(schedule="cosine", lr=0.18, period=100, steps=200)
+    rates = ex.drawn()["rates"]
+    assert np.all(rates[100:] == rates[100]) and rates[100] < 0.01 * rates[0]
+    losses = ex.result.losses[100:]
+    assert losses.max() < 1.5 * losses.min()   # the second half barely moves
