@@ -680,6 +680,12 @@ ALTERNATIVES = [
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(2 / 7)),
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(
         np.float64(2 / np.linalg.eigvals(lesson05.EXERCISE_HESSIAN).real.max()))),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(
+        np.float64(4 / (7 ** 0.5 + 2 ** 0.5) ** 2), np.float64(((3.5 ** 0.5 - 1) / (3.5 ** 0.5 + 1)) ** 2))),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(  # 0-d arrays, from (sqrt L - sqrt l)^2
+        np.array(4 / np.sum(np.sqrt(np.linalg.eigvalsh(lesson05.EXERCISE_HESSIAN))) ** 2),
+        np.array((np.diff(np.sqrt(np.linalg.eigvalsh(lesson05.EXERCISE_HESSIAN)))[0]
+                  / np.sum(np.sqrt(np.linalg.eigvalsh(lesson05.EXERCISE_HESSIAN)))) ** 2))),
     ("lesson05.step_decay", lambda: lesson05.step_decay(step_decay_floor)),
     ("lesson05.step_decay", lambda: lesson05.step_decay(step_decay_vectorize)),
     ("lesson05.reach_target", lambda: lesson05.reach_target(schedules.step_decay(0.15, 0.7, 10))),

@@ -86,3 +86,22 @@ def test_region_verdict():
 def test_bad_constructor_values_name_the_argument(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         MomentumExplorer(**kwargs)
+
+
+def test_schedule_problem_fast_path_is_bit_identical_to_the_quadratic():
+    """Lesson 05's ScheduleProblem computes the bowl's gradient and loss with its Hessian
+    computed once (for speed); the points and losses must be those of Quadratic's own
+    gradient and value, bit for bit."""
+    from course_lib import optim, schedules
+    from course_lib.widgets.schedule import ScheduleProblem
+    p = ScheduleProblem()
+    q = p.quadratic
+    for lr, seed in [(0.1, 0), (schedules.step_decay(0.18, 0.5, 40), 3), (0.21, 1)]:
+        rng = np.random.default_rng(seed)
+        want = optim.gradient_descent(lambda x: q.grad(x) + rng.standard_normal(2), p.x0, lr, 150,
+                                      loss_fn=q, verbose=False)
+        got = p.run(lr, 150, seed=seed)
+        np.testing.assert_array_equal(got.xs, want.xs)
+        np.testing.assert_array_equal(got.losses, want.losses)
+        clean = optim.gradient_descent(q.grad, p.x0, lr, 150, loss_fn=q, verbose=False)
+        np.testing.assert_array_equal(p.run(lr, 150, noise=0.0).losses, clean.losses)
