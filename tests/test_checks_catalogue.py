@@ -285,6 +285,17 @@ CATALOGUE = [
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(2 / 9.0), "2/(λ_min + λ_max)"),
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(2 / 6.0), "a diagonal entry"),
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(2 / 3.0), "a diagonal entry"),
+    # lesson 05, exercise 2 (bowl of EXERCISE_HESSIAN: eigenvalues 2 and 7, diagonal 6 and 3)
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(2 / 9, 0.1), "best rate of plain gradient descent"),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(4 / 9, 0.1), "square roots are missing"),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(
+        4 / (6 ** 0.5 + 3 ** 0.5) ** 2, 0.1), "diagonal entries"),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(
+        4 / (7 ** 0.5 + 2 ** 0.5) ** 2, (3.5 ** 0.5 - 1) / (3.5 ** 0.5 + 1)), "the square is missing"),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(
+        4 / (7 ** 0.5 + 2 ** 0.5) ** 2, (2.5 / 4.5) ** 2), "that uses κ"),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(
+        4 / (7 ** 0.5 + 2 ** 0.5) ** 2, ((2 ** 0.5 - 1) / (2 ** 0.5 + 1)) ** 2), "diagonal entries"),
     ("lesson05.step_decay", lambda: lesson05.step_decay(
         lambda t, l, f, e: l * f ** ((np.asarray(t) + 1) // e)), "off by one: the first drop"),
     ("lesson05.step_decay", lambda: lesson05.step_decay(
@@ -453,6 +464,7 @@ CHECKER_CALLS = {
     "lesson03.downhill_fraction": lambda: lesson03.downhill_fraction(0.123),
     "lesson03.descend_many": lambda: lesson03.descend_many(_function_dummy),
     "lesson05.stability_limit": lambda: lesson05.stability_limit(0.123),
+    "lesson05.momentum_setting": lambda: lesson05.momentum_setting(4 / (7 ** 0.5 + 2 ** 0.5) ** 2, 0.123),
     "lesson05.step_decay": lambda: lesson05.step_decay(_function_dummy),
     "lesson06.smooth": lambda: lesson06.smooth(_function_dummy),
     "lesson06.steepest_rate": lambda: lesson06.steepest_rate(_function_dummy),
@@ -730,6 +742,12 @@ ALTERNATIVES = [
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(2 / 7)),
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(
         np.float64(2 / np.linalg.eigvals(lesson05.EXERCISE_HESSIAN).real.max()))),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(
+        np.float64(4 / (7 ** 0.5 + 2 ** 0.5) ** 2), np.float64(((3.5 ** 0.5 - 1) / (3.5 ** 0.5 + 1)) ** 2))),
+    ("lesson05.momentum_setting", lambda: lesson05.momentum_setting(  # 0-d arrays, from (sqrt L - sqrt l)^2
+        np.array(4 / np.sum(np.sqrt(np.linalg.eigvalsh(lesson05.EXERCISE_HESSIAN))) ** 2),
+        np.array((np.diff(np.sqrt(np.linalg.eigvalsh(lesson05.EXERCISE_HESSIAN)))[0]
+                  / np.sum(np.sqrt(np.linalg.eigvalsh(lesson05.EXERCISE_HESSIAN)))) ** 2))),
     ("lesson05.step_decay", lambda: lesson05.step_decay(step_decay_floor)),
     ("lesson05.step_decay", lambda: lesson05.step_decay(step_decay_vectorize)),
     ("lesson05.reach_target", lambda: lesson05.reach_target(schedules.step_decay(0.15, 0.7, 10))),

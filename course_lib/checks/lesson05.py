@@ -8,12 +8,12 @@ from . import (FAILED, NOT_ATTEMPTED, PASSED, CheckResult, brief, call_student, 
                check_function, check_number, is_stub, never_raises, report)
 from ._harness import describe_failure
 
-__all__ = ["stability_limit", "step_decay", "reach_target", "EXERCISE_HESSIAN",
+__all__ = ["stability_limit", "momentum_setting", "step_decay", "reach_target", "EXERCISE_HESSIAN",
            "TARGET_LOSS", "TARGET_STEPS"]
 
 #: the Hessian of exercise 1
 EXERCISE_HESSIAN = np.array([[6.0, 2.0], [2.0, 3.0]])
-#: exercise 3: the mean loss (over 20 seeds) to reach, and the budget
+#: exercise 4: the mean loss (over 20 seeds) to reach, and the budget
 TARGET_LOSS, TARGET_STEPS = 0.01, 150
 
 
@@ -38,13 +38,47 @@ def stability_limit(answer) -> CheckResult:
                              "divide 2 by the largest one, not by a diagonal entry")
 
 
+def _polyak(lam_min: float, lam_max: float) -> tuple:
+    root = np.sqrt(lam_max / lam_min)
+    return 4.0 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2, ((root - 1) / (root + 1)) ** 2
+
+
+@never_raises
+def momentum_setting(lr, beta) -> CheckResult:
+    """Lesson 05, exercise 2: Polyak's heavy-ball rate and momentum for ``EXERCISE_HESSIAN``:
+    ``4 / (sqrt(lam_max) + sqrt(lam_min))**2`` and ``((sqrt(kappa) - 1) / (sqrt(kappa) + 1))**2``."""
+    if is_stub(lr) or is_stub(beta):
+        return report(NOT_ATTEMPTED, "lr_hb and beta_hb: not attempted yet (replace the stub "
+                                     "with your answer)")
+    lam = np.linalg.eigvalsh(EXERCISE_HESSIAN)
+    lo, hi = float(lam.min()), float(lam.max())
+    want_lr, want_beta = _polyak(lo, hi)
+    d_lo, d_hi = sorted(float(d) for d in np.diag(EXERCISE_HESSIAN))
+    diag_lr, diag_beta = _polyak(d_lo, d_hi)
+    root = np.sqrt(hi / lo)
+    kappa = hi / lo
+    diagonal = "you used the diagonal entries of the Hessian; use its eigenvalues (np.linalg.eigvalsh)"
+    first = check_number(lr, want_lr, "lr_hb", rtol=1e-6, mistakes=[
+        (2.0 / (lo + hi), "that is 2/(λ_min + λ_max), the best rate of plain gradient descent; "
+                          "heavy ball's is 4/(√λ_max + √λ_min)²"),
+        (4.0 / (lo + hi), "the square roots are missing: 4/(√λ_max + √λ_min)², not 4/(λ_max + λ_min)"),
+        (diag_lr, diagonal)])
+    if not first:
+        return first
+    return check_number(beta, want_beta, "beta_hb", rtol=1e-6, mistakes=[
+        ((root - 1) / (root + 1), "the square is missing: that is √β, the factor per step; "
+                                  "β = ((√κ - 1)/(√κ + 1))²"),
+        (((kappa - 1) / (kappa + 1)) ** 2, "that uses κ; the formula has √κ: ((√κ - 1)/(√κ + 1))²"),
+        (diag_beta, diagonal)])
+
+
 def _step_decay(t, lr0, factor, every):
     return schedules.step_decay(lr0, factor, every)(t)
 
 
 @never_raises
 def step_decay(fn) -> CheckResult:
-    """Lesson 05, exercise 2: ``fn(t, lr0, factor, every)``: ``lr0 * factor ** (t // every)``
+    """Lesson 05, exercise 3: ``fn(t, lr0, factor, every)``: ``lr0 * factor ** (t // every)``
     for an int or an array ``t``."""
     cases = [(0, 0.1, 0.5, 10), (9, 0.1, 0.5, 10), (10, 0.1, 0.5, 10), (25, 0.3, 0.1, 7),
              (np.arange(60), 0.2, 0.5, 20), (np.array([0, 1, 2, 3]), 1.0, 0.9, 1)]

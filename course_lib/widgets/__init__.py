@@ -11,7 +11,8 @@ browser::
 
 Lesson 00 uses :func:`parabola_explorer`, lesson 01 :func:`gd_explorer`, lesson 02
 :func:`fdiff_explorer`, lesson 03 :func:`surface_explorer`, lesson 04
-:func:`training_explorer`, lesson 05 :func:`schedule_explorer`, lesson 06 :func:`lr_finder_explorer`,
+:func:`training_explorer`, lesson 05 :func:`schedule_explorer` and
+:func:`momentum_explorer`, lesson 06 :func:`lr_finder_explorer`,
 lesson 07 :func:`cyclical_explorer`, lesson 08 :func:`sgdr_explorer` and lesson 09
 :func:`shootout_explorer`.
 """
@@ -20,6 +21,7 @@ from .cyclical import cyclical_explorer, CyclicalExplorer
 from .fdiff import fdiff_explorer, FDiffExplorer
 from .gd import gd_explorer, GDExplorer
 from .lr_finder import lr_finder_explorer, LRFinderExplorer
+from .momentum import momentum_explorer, MomentumExplorer
 from .parabola import parabola_explorer, ParabolaExplorer
 from .schedule import schedule_explorer, ScheduleExplorer
 from .sgdr import sgdr_explorer, SGDRExplorer
@@ -28,7 +30,8 @@ from .surface import surface_explorer, SurfaceExplorer
 from .training import training_explorer, TrainingExplorer
 
 __all__ = ["Explorer", "explorer_factories", "cyclical_explorer", "CyclicalExplorer", "fdiff_explorer", "FDiffExplorer", "gd_explorer", "GDExplorer",
-           "lr_finder_explorer", "LRFinderExplorer", "parabola_explorer", "ParabolaExplorer",
+           "lr_finder_explorer", "LRFinderExplorer", "momentum_explorer", "MomentumExplorer",
+           "parabola_explorer", "ParabolaExplorer",
            "schedule_explorer", "ScheduleExplorer", "sgdr_explorer", "SGDRExplorer",
            "shootout_explorer", "ShootoutExplorer", "surface_explorer", "SurfaceExplorer",
            "training_explorer", "TrainingExplorer"]

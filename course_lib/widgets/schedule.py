@@ -64,15 +64,33 @@ class ScheduleProblem:
         reported in the result, never printed."""
         noise = self.noise if noise is None else positive_number(noise, "noise", allow_zero=True)
         seed = count(seed, "seed", minimum=0)
-        q = self.quadratic
+        clean, loss = self._fast_grad_and_loss()
         if noise == 0:
-            grad = q.grad
+            grad = clean
         else:
             rng = np.random.default_rng(seed)
 
             def grad(x):
-                return q.grad(x) + noise * rng.standard_normal(2)
-        return optim.gradient_descent(grad, self.x0, lr, steps, loss_fn=q, verbose=False)
+                return clean(x) + noise * rng.standard_normal(2)
+        return optim.gradient_descent(grad, self.x0, lr, steps, loss_fn=loss, verbose=False)
+
+    def _fast_grad_and_loss(self):
+        """The quadratic's gradient and value with its Hessian computed once: the same
+        arithmetic as ``Quadratic.grad`` and ``Quadratic.__call__`` (so the same bits), without
+        rebuilding the rotated Hessian at every call (lesson 05 runs thousands of steps)."""
+        q = self.quadratic
+        h = q.hessian
+        h00, h01, h10, h11 = h[0, 0], h[0, 1], h[1, 0], h[1, 1]
+        c0, c1 = q.center
+
+        def grad(x):
+            d1, d2 = x[0] - c0, x[1] - c1
+            return np.stack([h00 * d1 + h01 * d2, h10 * d1 + h11 * d2])
+
+        def loss(x):
+            d1, d2 = x[0] - c0, x[1] - c1
+            return 0.5 * (h00 * d1 * d1 + 2.0 * h01 * d1 * d2 + h11 * d2 * d2)
+        return grad, loss
 
     def mean_losses(self, lr, steps: int, seeds: Iterable[int] = range(20)) -> np.ndarray:
         """The loss curve averaged over ``seeds`` (``inf`` from where any run diverged)."""
