@@ -75,7 +75,7 @@ class MomentumExplorer(Explorer):
             self.ax_path, self.x0[None, :], color="0.75", label="plain GD, same rate")
         self.line, self.start, self.end = plots.path(
             self.ax_path, self.x0[None, :], color="tab:red", label="heavy ball")
-        self.ax_path.legend(loc="lower left", fontsize="small")
+        self.ax_path.legend(loc="lower left", fontsize="small", framealpha=1)
         self.ax_path.set_title("paths on the bowl")
         (self.gd_dist,) = self.ax_dist.plot([], [], color="0.6", label="plain GD, same rate")
         (self.dist,) = self.ax_dist.plot([], [], color="tab:red", label="heavy ball")
@@ -83,7 +83,7 @@ class MomentumExplorer(Explorer):
         self.ax_dist.set_xlabel("step")
         self.ax_dist.set_title("distance to the minimum")
         self.ax_dist.grid(True, which="major", alpha=0.3)
-        self.ax_dist.legend(loc="upper right", fontsize="small")
+        self.ax_dist.legend(loc="upper right", fontsize="small", framealpha=1)
         self.dynamic_artists = [self.gd_line, self.gd_start, self.gd_end, self.line,
                                 self.start, self.end, self.gd_dist, self.dist]
         self.dynamic_axes = [self.ax_dist]
