@@ -164,7 +164,7 @@ def _evaluate_mistake(got, args) -> "str | None":
 @never_raises
 def evaluate(fn) -> CheckResult:
     """``fn(params, x, y)`` returns ``(loss, accuracy)`` of the MLP: mean softmax
-    cross-entropy and the fraction of correct predictions, with no update (lesson 04, exercise 3)."""
+    cross-entropy and the fraction of correct predictions, with no update (lesson 04, exercise 4)."""
     rng = np.random.default_rng(5)
     cases = []
     for seed, n in ((0, 20), (1, 7)):
@@ -178,7 +178,7 @@ def evaluate(fn) -> CheckResult:
                                "models.cross_entropy(logits, y); accuracy = mean(argmax == y)")
 
 
-# --- exercise 4: one Adam update -------------------------------------------------------------
+# --- exercise 3: one Adam update -------------------------------------------------------------
 
 def _adam(p, g, m, v, t, lr, beta1, beta2, eps):
     return np.stack(adaptive.adam_step(p, g, m, v, t, lr, beta1, beta2, eps))
@@ -262,7 +262,7 @@ def _changed_inputs(fn, args) -> list:
 def adam_step(fn) -> CheckResult:
     """``fn(params, grads, m, v, t, lr, beta1, beta2, eps)`` returns ``(new_params, new_m,
     new_v)`` of one Adam update with bias correction, ``t`` = 1 for the first update, without
-    changing its inputs (lesson 04, exercise 4)."""
+    changing its inputs (lesson 04, exercise 3)."""
     name = "adam_step"
     diagnose = catalogue(
         ("no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) before the "
