@@ -74,17 +74,31 @@ def _digits_sgd(split, lr, **kw):
                         optimizer="sgd", lr=lr, epochs=3, batch_size=32, seed=0, **kw)
 
 
+def test_a_spike_that_recovers_is_not_stopped_by_default():
+    """A run whose loss jumps far above its start and comes back (lesson 09's large rates)."""
+    x = np.linspace(-1, 1, 64)
+    y = 3 * x
+    rates = lambda t: np.where(np.asarray(t) == 3, 60.0, 0.05)      # one wild step   # noqa: E731
+    kw = dict(lr=rates, epochs=40, batch_size=64, verbose=0)
+    h = training.fit({"kernel": np.array(2.9), "bias": np.array(0.0)}, "linear", x, y, **kw)
+    assert not h.diverged and max(h.losses) > 1000 * h.losses[0] and h.losses[-1] < h.losses[4]
+    stopped = training.fit({"kernel": np.array(2.9), "bias": np.array(0.0)}, "linear", x, y,
+                           diverge_factor=1000, **kw)
+    assert stopped.diverged_at == 4
+
+
 def test_explosion_is_caught_long_before_overflow(split, capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        h = _digits_sgd(split, 50.0)
-        late = _digits_sgd(split, 50.0, diverge_factor=None, verbose=0)
+        h = _digits_sgd(split, 50.0, diverge_factor=1000)
+        late = _digits_sgd(split, 50.0, verbose=0)                 # default: inf/nan only
+        late_none = _digits_sgd(split, 50.0, verbose=0, diverge_factor=None)
     out = capsys.readouterr().out
     assert h.diverged and late.diverged and h.diverged_at < 5 < late.diverged_at
     assert "more than 1000 times the first loss" in h.message
     assert out.count("\n") == 1 and f"diverged at step {h.diverged_at}" in out
     assert h.steps == h.diverged_at and h.losses[-1] <= 1000 * h.losses[0]
-    assert "inf/nan" in late.message
+    assert "inf/nan" in late.message and late_none.diverged_at == late.diverged_at
     assert all(np.all(np.isfinite(v)) for v in h.params.values())
 
 
@@ -102,17 +116,18 @@ def test_good_runs_are_not_stopped():
     x, y = data.linear_data(n=200, kernel=2.0, bias=-1.0, noise=0.5, seed=0)
     start = {"kernel": np.array(-1.0), "bias": np.array(2.0)}
     for bs in (1, 16, 200):
-        h = training.fit(start, "linear", x, y, lr=0.05, epochs=5, batch_size=bs, seed=0)
+        h = training.fit(start, "linear", x, y, lr=0.05, epochs=5, batch_size=bs, seed=0,
+                         diverge_factor=1000)
         assert not h.diverged
     # a start at the optimum has a tiny first loss: noise must not count as divergence
     k, b = np.polyfit(x, y, 1)
     h = training.fit({"kernel": np.array(k), "bias": np.array(b)}, "linear", x, y, lr=0.05,
-                     epochs=2, batch_size=1, seed=0)
+                     epochs=2, batch_size=1, seed=0, diverge_factor=1000)
     assert not h.diverged and max(h.losses) > 10 * h.losses[0]     # noisy, yet far below 1000
 
 
 def test_zero_first_loss_keeps_only_the_nan_rule():
     x = np.array([1.0, 2.0])
     h = training.fit({"kernel": np.array(2.0), "bias": np.array(0.0)}, "linear", x, 2 * x,
-                     lr=0.01, epochs=3, batch_size=2, verbose=0)
+                     lr=0.01, epochs=3, batch_size=2, verbose=0, diverge_factor=10)
     assert h.losses[0] == 0 and not h.diverged
