@@ -1,4 +1,5 @@
-"""Optimizers as small update rules: SGD, momentum (heavy ball or Nesterov) and Adam.
+"""Optimizers as small update rules: SGD, momentum (heavy ball or Nesterov) and Adam
+(AdaGrad and RMSProp are in :mod:`course_lib.adaptive`).
 
 Used by lesson 04 onwards (``training.fit`` takes any of them). Each optimizer is an object
 with two methods and no hidden state:
@@ -161,7 +162,8 @@ _BY_NAME = {"sgd": SGD, "momentum": Momentum, "nesterov": lambda: Momentum(neste
 
 
 def get_optimizer(optimizer) -> Optimizer:
-    """An optimizer from its name (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"``) or itself."""
+    """An optimizer from its name (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"``) or
+    itself (e.g. ``course_lib.adaptive.RMSProp()``, which has no name here)."""
     if isinstance(optimizer, Optimizer):
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in _BY_NAME:

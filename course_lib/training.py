@@ -14,6 +14,15 @@ as one explicit loop::
 every step, the training and validation loss (and accuracy) after every epoch, and, if the
 run diverged, the step at which it did. The caller's parameters are never changed.
 
+Divergence: ``fit`` always stops (and says so in one line) at the first step whose minibatch
+loss or parameters become inf/nan. With ``diverge_factor=F`` it also stops when the loss
+*explodes*: at the first step whose minibatch loss is more than ``F`` times the first
+minibatch loss (the loss at the starting parameters), long before overflow (lesson 04
+measures 2 steps against 98 with ``F = 1000``). The default is ``None`` (only inf/nan),
+because some of the course's runs pass through enormous losses and still finish with most
+answers right (lesson 09's runs at ten times a good rate reach minibatch losses above 1e17
+times their start); a factor would count them as diverged.
+
 Callbacks are objects with any of the methods ``on_train_begin(params, history)``,
 ``on_step_end(step, params, history)``, ``on_epoch_end(epoch, params, history)`` and
 ``on_train_end(params, history)``; setting ``history.stop_training = True`` in one of them
@@ -30,7 +39,7 @@ from autograd import value_and_grad
 
 from . import data as _data
 from . import models
-from ._validate import count
+from ._validate import count, positive_number
 from .optimizers import Momentum, get_optimizer, tree_all_finite, tree_map
 from .schedules import as_schedule
 
@@ -46,8 +55,9 @@ class History:
     loss before the update); ``momentums`` (the momentum used) only when ``fit`` was given
     ``momentum=``, otherwise empty. Per epoch (one entry per finished epoch): ``train_loss``,
     ``val_loss`` and, for classification, ``train_acc`` and ``val_acc``, all measured on the
-    whole set after the epoch. ``params`` are the final parameters (the last finite ones if
-    the run diverged, when ``diverged_at`` is the step that produced inf/nan).
+    whole set after the epoch. ``params`` are the final parameters (if the run diverged, the
+    last finite ones, and ``diverged_at`` is the step whose loss exploded, see ``fit``'s
+    ``diverge_factor``, or became inf/nan).
     """
 
     params: object = None
@@ -228,7 +238,8 @@ def evaluate(params, model, x, y, loss="mse", *, batch_size: Optional[int] = Non
 def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: int = 1,
         batch_size: int = 32, validation_data=None, seed=0, shuffle: bool = True,
         drop_last: bool = False, callbacks: Sequence = (), grad_fn: Optional[Callable] = None,
-        eval_train: bool = True, verbose: int = 1, momentum=None) -> History:
+        eval_train: bool = True, verbose: int = 1, momentum=None,
+        diverge_factor: Optional[float] = None) -> History:
     """Train ``model`` from ``params`` on ``(x, y)`` and return a :class:`History`.
 
     Parameters
@@ -252,6 +263,10 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
         of the 0-based step giving the momentum ``beta`` of every update, in ``[0, 1)``, for
         the ``"momentum"`` / ``"nesterov"`` optimizers (e.g. 1cycle's cyclical momentum,
         ``course_lib.shootout.one_cycle_momentum``). Recorded in ``history.momentums``.
+    diverge_factor : ``None`` (default): the run stops as diverged only when the loss or the
+        parameters become inf/nan. A number ``F > 1``: it also stops at the first step whose
+        minibatch loss is more than ``F`` times the first minibatch loss (when that is above
+        0), e.g. ``F = 1000`` (lesson 04); the message gives the loss, the factor and the rate.
     """
     predict, lossf = predict_fn(model), models.get_loss(loss)
     x, y = _samples(x, y)
@@ -293,6 +308,11 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
         raise ValueError(f"lr: the schedule gave {rates[bad]!r} at step {bad}; "
                          f"rates must be finite and >= 0")
     betas = None if momentum is None else _momentum_values(momentum, opt, epochs * n_batches)
+    if diverge_factor is not None:
+        diverge_factor = positive_number(diverge_factor, "diverge_factor")
+        if diverge_factor <= 1:
+            raise ValueError(f"diverge_factor must be above 1 (or None), got {diverge_factor!r}")
+    first_loss = None
     state = opt.init(params)
     step = 0
     call("on_train_begin", params, history)
@@ -308,6 +328,17 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
                     new_params, state = opt.step(params, grads, state, rate)
                 else:
                     new_params, state = opt.step(params, grads, state, rate, beta=betas[step])
+                if first_loss is None:
+                    first_loss = value
+                exploded = (diverge_factor is not None and np.isfinite(value) and first_loss > 0
+                            and value > diverge_factor * first_loss)
+                if exploded:
+                    history.diverged_at = step
+                    history.message = (f"diverged at step {step} (epoch {epoch + 1}): the loss "
+                                       f"{value:.3g} is more than {diverge_factor:g} times the "
+                                       f"first loss {first_loss:.3g}, with learning rate "
+                                       f"{rate:.4g}; try a smaller learning rate")
+                    break
                 if not np.isfinite(value) or not tree_all_finite(new_params):
                     what = "the loss" if not np.isfinite(value) else "the parameters"
                     history.diverged_at = step

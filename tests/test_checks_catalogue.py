@@ -279,6 +279,20 @@ CATALOGUE = [
     ("lesson04.evaluate", lambda: lesson04.evaluate(_evaluate_sum), "the loss is the sum over samples"),
     ("lesson04.evaluate", lambda: lesson04.evaluate(
         lambda p, x, y: lesson04._evaluate(p, x, y)[::-1]), "return (loss, accuracy)"),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(
+        lesson04._adam_variant(correct=False)), "no bias correction"),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(
+        lesson04._adam_variant(t_shift=-1)), "counts t from 0"),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(
+        lesson04._adam_variant(t_shift=1)), "one step ahead"),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(
+        lesson04._adam_variant(sqrt=False)), "the square root is missing"),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(
+        lesson04._adam_variant(eps_inside=True)), "eps is inside the square root"),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(
+        lesson04._adam_variant(return_hats=True)), "returned the corrected m_hat and v_hat"),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(lesson04._adam_swap), "beta1 and beta2 are swapped"),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(lesson04._adam_sign), "sign error"),
     # lesson 05
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(1 / 7.0), "that is 1/λ_max"),
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(1.0), "that is 2/λ_min"),
@@ -463,6 +477,7 @@ CHECKER_CALLS = {
     "lesson03.mae_gradient": lambda: lesson03.mae_gradient(_function_dummy),
     "lesson03.downhill_fraction": lambda: lesson03.downhill_fraction(0.123),
     "lesson03.descend_many": lambda: lesson03.descend_many(_function_dummy),
+    "lesson04.adam_step": lambda: lesson04.adam_step(_function_dummy),
     "lesson05.stability_limit": lambda: lesson05.stability_limit(0.123),
     "lesson05.momentum_setting": lambda: lesson05.momentum_setting(4 / (7 ** 0.5 + 2 ** 0.5) ** 2, 0.123),
     "lesson05.step_decay": lambda: lesson05.step_decay(_function_dummy),
@@ -700,6 +715,28 @@ def spread_array(values):
 
 LIMIT01 = lesson01.stable_lr_limit()
 
+def adam_lists(p, g, m, v, t, lr, b1, b2, eps):
+    """Pure Python, element by element, returning lists (lesson 04)."""
+    out_p, out_m, out_v = [], [], []
+    for pi, gi, mi, vi in zip(p, g, m, v):
+        mi = b1 * mi + (1 - b1) * gi
+        vi = b2 * vi + (1 - b2) * gi ** 2
+        out_p.append(pi - lr * (mi / (1 - b1 ** t)) / (math.sqrt(vi / (1 - b2 ** t)) + eps))
+        out_m.append(mi)
+        out_v.append(vi)
+    return out_p, out_m, out_v
+
+
+def adam_folded_generator(p, g, m, v, t, lr, b1, b2, eps):
+    """numpy functions, bias corrections folded into the rate, yielded (lesson 04)."""
+    m = np.add(np.multiply(b1, m), np.multiply(1 - b1, g))
+    v = np.add(np.multiply(b2, v), np.multiply(1 - b2, np.square(g)))
+    step = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+    yield p - step * m / (np.sqrt(v) + eps * np.sqrt(1 - b2 ** t))
+    yield m
+    yield v
+
+
 ALTERNATIVES = [
     ("lesson00.slope", lambda: lesson00.slope(6)),
     ("lesson00.slope", lambda: lesson00.slope(np.float64(2 * 3.0))),
@@ -739,6 +776,8 @@ ALTERNATIVES = [
         lambda s, lr, n: lesson03._reference_descend_many(s.tolist(), lr, n))),
     ("lesson04.evaluate", lambda: lesson04.evaluate(evaluate_generator)),
     ("lesson04.evaluate", lambda: lesson04.evaluate(evaluate_list)),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(adam_lists)),
+    ("lesson04.adam_step", lambda: lesson04.adam_step(adam_folded_generator)),
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(2 / 7)),
     ("lesson05.stability_limit", lambda: lesson05.stability_limit(
         np.float64(2 / np.linalg.eigvals(lesson05.EXERCISE_HESSIAN).real.max()))),
