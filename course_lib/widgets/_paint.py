@@ -4,8 +4,9 @@
 (the background); each update then restores them and paints only what the plan
 (:class:`._plan.Planner`) says moves, reusing saved pixels where they are provably the
 same as a fresh draw: axes with an unchanged view, legends no moving line comes near,
-the inside of opaque legends, and the tick labels around a panel whose content is clipped
-to it. Used by every explorer (``course_lib.widgets.base.Explorer``).
+the pixels of opaque legends that no underlay changes, and the tick labels around a
+panel whose content is clipped to it. Used by every explorer
+(``course_lib.widgets.base.Explorer``).
 """
 from __future__ import annotations
 
@@ -119,16 +120,18 @@ class Painter(Planner):
     def _paint_static(self, artist, ax, painted: list, fresh: set) -> None:
         """Paint an unchanged artist that lies above moving ones (a legend, say). Inside
         its axes and with no moving path near it, its pixels are those of the last time
-        it was painted with that view: they are restored instead of painted again."""
+        it was painted with that view: they are restored instead of painted again. An
+        opaque legend that moving lines pass under is painted as its box plus the pixels
+        of it that no underlay changes (``_legends.py``)."""
         box = self._static_boxes.get(id(artist))
         clear = box is not None and not any(self._near(m, box) for m in painted)
         key = (id(artist), self._view_key(ax) if id(ax) in fresh else None)
         if clear and key in self._static_cache:
             self.canvas.restore_region(self._static_cache[key])
             return
-        if not clear and is_opaque(artist):  # lines pass under it: paint box + kept inside
+        if not clear and is_opaque(artist):  # lines pass under it: paint box + kept pixels
             renderer = self.canvas.get_renderer()
-            if id(artist) not in self._opaque_cache:  # draws it whole, keeps its inside
+            if id(artist) not in self._opaque_cache:  # draws it whole, keeps its pixels
                 self._opaque_cache[id(artist)] = keep_inside(self.canvas, artist, renderer)
             elif self._opaque_cache[id(artist)] is not None:
                 paint(artist, renderer, self.canvas, self._opaque_cache[id(artist)])
