@@ -77,7 +77,7 @@ LOSS = "sparse_categorical_crossentropy"
 
 def _xy(n=256, seed=0):
     split = data.digits_split()
-    return split.x_train[:n].astype("float32"), split.y_train[:n]
+    return split.x_train[:n].astype("float32"), split.y_train[:n].astype("int32")
 
 
 def _logit_loss():
