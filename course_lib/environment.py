@@ -8,18 +8,24 @@ Two groups, because two kinds of people run the course:
 * ``INSTRUCTOR``: the tools that verify the course (pytest, nbval, the front-ends the
   browser tests open). They are listed for information and never turn the summary red.
 
+A third group, ``FRAMEWORKS`` (Keras and JAX), is what lesson 10 alone needs: they come
+with requirements.txt but not with ``pip install -e .``, so they are reported (with the
+Keras backend lesson 10 will use) without turning the summary red either.
+
 The minimum versions mirror requirements.txt and pyproject.toml (a test keeps them equal);
 they are the oldest versions the course's CI verifies (``tests/floors.txt``).
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Dict, List
 
-__all__ = ["PYTHON", "REQUIRED", "INSTRUCTOR", "Package", "packages", "versions_table", "summary"]
+__all__ = ["PYTHON", "REQUIRED", "INSTRUCTOR", "FRAMEWORKS", "Package", "packages",
+           "keras_backend", "versions_table", "summary"]
 
 #: the oldest Python the course is verified on
 PYTHON = "3.10"
@@ -38,6 +44,12 @@ INSTRUCTOR: Dict[str, str] = {
     "jupyterlab": "4.1",
     "nbval": "0.11",
     "pytest": "8.0",
+}
+
+#: package -> oldest version, for lesson 10 only (Keras 3 on the JAX backend)
+FRAMEWORKS: Dict[str, str] = {
+    "keras": "3.10",
+    "jax": "0.6.2",
 }
 
 
@@ -76,12 +88,23 @@ def _found(wanted: Dict[str, str]) -> List[Package]:
     return found
 
 
-def packages(instructor: bool = False) -> List[Package]:
-    """Every package the lessons need (or, with ``instructor=True``, the test tools),
-    with its installed version ("" if missing)."""
+def packages(instructor: bool = False, frameworks: bool = False) -> List[Package]:
+    """Every package the lessons need (or, with ``instructor=True``, the test tools; with
+    ``frameworks=True``, lesson 10's Keras and JAX), with its installed version ("" if
+    missing)."""
     if not isinstance(instructor, bool):
         raise TypeError(f"instructor must be True or False, got {instructor!r}")
-    return _found(INSTRUCTOR if instructor else REQUIRED)
+    if not isinstance(frameworks, bool):
+        raise TypeError(f"frameworks must be True or False, got {frameworks!r}")
+    if instructor and frameworks:
+        raise ValueError("instructor and frameworks: ask for one group at a time")
+    return _found(INSTRUCTOR if instructor else FRAMEWORKS if frameworks else REQUIRED)
+
+
+def keras_backend() -> str:
+    """The Keras backend lesson 10 will run on, without importing Keras: ``KERAS_BACKEND``
+    if set, else ``"jax"`` (what ``course_lib.frameworks`` sets)."""
+    return os.environ.get("KERAS_BACKEND", "jax")
 
 
 def _python_ok() -> bool:
@@ -95,6 +118,13 @@ def versions_table() -> str:
     for p in packages():
         mark = "ok" if p.ok else f"needs >= {p.minimum}"
         rows.append(f"{p.name:<12} {p.version or 'MISSING':<10} {mark}")
+    rows.append("for lesson 10 (Keras on the JAX backend; not needed for lessons 00-09):")
+    for p in packages(frameworks=True):
+        mark = "ok" if p.ok else f"lesson 10 needs >= {p.minimum}"
+        rows.append(f"{p.name:<12} {p.version or 'not installed':<10} {mark}")
+    backend = keras_backend()
+    rows.append(f"{'backend':<12} {backend:<10} "
+                f"{'ok' if backend == 'jax' else 'lesson 10 needs jax: unset KERAS_BACKEND'}")
     rows.append("for instructors (verifying the course; not needed for the lessons):")
     for p in packages(instructor=True):
         mark = "ok" if p.ok else f"optional, tests need >= {p.minimum}"
@@ -109,7 +139,11 @@ def summary() -> str:
     if not _python_ok():
         bad.insert(0, f"python (need >= {PYTHON}, have {sys.version.split()[0]})")
     if not bad:
+        lesson10 = all(p.ok for p in packages(frameworks=True)) and keras_backend() == "jax"
         return (f"✅ Python {PYTHON}+ and all {len(REQUIRED)} packages the lessons need are "
-                f"installed at their minimum version or newer")
+                f"installed at their minimum version or newer"
+                + ("; Keras and JAX for lesson 10 too" if lesson10 else
+                   "; lesson 10 also needs keras and jax (pip install -r requirements.txt) "
+                   "and KERAS_BACKEND unset or jax"))
     return (f"❌ fix these before you go on: {', '.join(bad)}. "
             f"Run: pip install -r requirements.txt")

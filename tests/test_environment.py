@@ -7,7 +7,7 @@ from importlib import metadata
 import pytest
 
 from course_lib import environment as env
-from course_lib.environment import INSTRUCTOR, PYTHON, REQUIRED, Package
+from course_lib.environment import FRAMEWORKS, INSTRUCTOR, PYTHON, REQUIRED, Package
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSING = "no-such-package-for-course-lib-tests"
@@ -100,7 +100,7 @@ def test_versions_table():
     table = env.versions_table()
     lines = table.splitlines()
     assert lines[0].split() == ["python", sys.version.split()[0], "ok"]
-    assert len(lines) == 1 + len(REQUIRED) + 1 + len(INSTRUCTOR)
+    assert len(lines) == 1 + len(REQUIRED) + 1 + len(FRAMEWORKS) + 1 + 1 + len(INSTRUCTOR)
     for line, name in zip(lines[1:], REQUIRED):
         name_col, version_col, mark = line.split(maxsplit=2)
         assert name_col == name
@@ -138,9 +138,39 @@ def _declared(path, names):
 
 
 def test_minimums_mirror_requirements_and_pyproject():
-    both = {**REQUIRED, **INSTRUCTOR}
+    both = {**REQUIRED, **INSTRUCTOR, **FRAMEWORKS}
     assert _declared("requirements.txt", both) == both
     runtime = _declared("pyproject.toml", REQUIRED)
     assert runtime == {k: v for k, v in REQUIRED.items() if k in runtime}
     assert {"numpy", "autograd", "matplotlib", "ipywidgets"} <= set(runtime)
     assert f'requires-python = ">={PYTHON}"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_frameworks_are_reported_with_the_backend_but_never_turn_the_summary_red(monkeypatch):
+    found = env.packages(frameworks=True)
+    assert [p.name for p in found] == list(FRAMEWORKS) == ["keras", "jax"]
+    assert all(p.ok for p in found)                    # requirements.txt installs them
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert env.keras_backend() == "jax"
+    lines = env.versions_table().splitlines()
+    start = lines.index("for lesson 10 (Keras on the JAX backend; not needed for lessons 00-09):")
+    assert [l.split()[0] for l in lines[start + 1:start + 4]] == ["keras", "jax", "backend"]
+    assert lines[start + 3].split() == ["backend", "jax", "ok"]
+    assert env.summary().endswith("; Keras and JAX for lesson 10 too")
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    assert "lesson 10 needs jax" in env.versions_table()
+    text = env.summary()
+    assert text.startswith("✅") and "lesson 10 also needs" in text
+    monkeypatch.delenv("KERAS_BACKEND")
+    monkeypatch.setitem(FRAMEWORKS, MISSING, "1.0")
+    assert env.summary().startswith("✅") and "lesson 10 also needs keras and jax" in env.summary()
+    assert "not installed" in env.versions_table()
+
+
+def test_frameworks_stay_out_of_pyproject_and_out_of_import_course_lib():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert "keras" not in pyproject and "jax" not in pyproject
+    with pytest.raises(ValueError, match="instructor and frameworks"):
+        env.packages(instructor=True, frameworks=True)
+    with pytest.raises(TypeError, match="frameworks"):
+        env.packages(frameworks="yes")
