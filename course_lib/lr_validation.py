@@ -132,7 +132,8 @@ def validation_recorder(loss_fn: Callable, val_batches, val_every, val_metric
             and all(isinstance(b, np.ndarray) for b in val_batches)):
         raise ValueError("val_batches must be a sequence of batches; got one (x, y) pair: "
                          "pass [(x, y)] to evaluate on it")
-    if not (hasattr(val_batches, "__len__") and hasattr(val_batches, "__getitem__")):
+    if isinstance(val_batches, (str, bytes, dict)) or not (
+            hasattr(val_batches, "__len__") and hasattr(val_batches, "__getitem__")):
         raise ValueError(f"val_batches must be a sequence (list) of batches, "
                          f"got {type(val_batches).__name__}")
     if len(val_batches) == 0:

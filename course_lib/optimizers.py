@@ -22,7 +22,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._validate import count, point, positive_number
+from . import _divergence
+from ._validate import count, flag, function, number, point, positive_number, tree
 
 __all__ = [
     "tree_map", "tree_leaves", "tree_all_finite",
@@ -202,20 +203,29 @@ def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, 
     """Run ``optimizer`` from ``x0`` for ``steps`` updates of ``grad_fn`` and keep the path.
 
     ``lr`` is a number or a schedule of the step. Stops (without warnings) at the first
-    step whose point or gradient becomes inf/nan; the message names that step.
+    step whose point or gradient becomes inf/nan; the message names that step. With a
+    ``loss_fn``, a run whose loss stays finite but ends above a million times its start
+    (the course's rule, :mod:`course_lib._divergence`) runs to the end and is reported as
+    diverged (``diverged_at``: the first step above that factor).
     """
     from .schedules import as_schedule  # local: keeps this module light
 
-    if not callable(grad_fn):
-        raise ValueError(f"grad_fn must be a function of the point, got {grad_fn!r}")
+    function(grad_fn, "grad_fn")
+    function(loss_fn, "loss_fn", allow_none=True)
     x = point(x0, "x0")
     opt = get_optimizer(optimizer)
     steps = count(steps, "steps", minimum=0)
+    if not callable(lr):
+        number(lr, "lr", lo=0.0)
     rates = np.asarray(as_schedule(lr)(np.arange(steps)), dtype=float)
+    if rates.size and (not np.all(np.isfinite(rates)) or np.any(rates < 0)):
+        raise ValueError("lr: the schedule must give finite rates >= 0")
     state = opt.init(x)
-    xs, losses = [x], None if loss_fn is None else [float(loss_fn(x))]
+    xs, losses = [x], None
     diverged_at, message = None, f"finished {steps} steps"
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if loss_fn is not None:
+            losses = [float(loss_fn(x))]
         for i in range(steps):
             g = np.asarray(grad_fn(x), dtype=float)
             new_x, state = opt.step(x, g, state, rates[i])
@@ -229,5 +239,11 @@ def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, 
             if losses is not None:
                 losses.append(float(loss_fn(x)))
     n = len(xs) - 1
-    return Path(np.array(xs), rates[:n], None if losses is None else np.array(losses),
+    path = Path(np.array(xs), rates[:n], None if losses is None else np.array(losses),
                 diverged_at, message)
+    if diverged_at is None and losses is not None:
+        late = _divergence.ended_high(path.losses)
+        if late is not None:
+            path.diverged_at, sentence = late
+            path.message = f"{message}, but diverged: {sentence}; try a smaller learning rate"
+    return path
