@@ -36,6 +36,8 @@ __all__ = [
 
 def tree_map(fn: Callable, tree, *rest):
     """``fn`` applied leaf by leaf to one or more containers of the same structure."""
+    if not callable(fn):
+        raise ValueError(f"fn must be a function, got {fn!r:.60}")
     if isinstance(tree, dict):
         return {k: tree_map(fn, tree[k], *(r[k] for r in rest)) for k in tree}
     if isinstance(tree, (list, tuple)):
@@ -56,6 +58,43 @@ def tree_leaves(tree) -> list:
 def tree_all_finite(tree) -> bool:
     """True when no array of the container holds inf or nan."""
     return all(np.all(np.isfinite(leaf)) for leaf in tree_leaves(tree))
+
+
+def _step_args(params, grads, lr, state_ok=True):
+    """The checks every ``step`` makes: cheap (it runs once per update), types and
+    structure only; nan/inf values pass, so the caller can detect divergence itself."""
+    if isinstance(params, (str, bytes, bool)) or params is None:
+        raise ValueError(f"params must be an array or a dict / list of arrays, got {params!r:.60}")
+    if isinstance(grads, (str, bytes, bool)) or grads is None:
+        raise ValueError(f"grads must be an array or a dict / list of arrays, got {grads!r:.60}")
+    if isinstance(params, dict):
+        if not isinstance(grads, dict) or grads.keys() != params.keys():
+            raise ValueError("grads must have the same keys as params")
+    elif isinstance(params, (list, tuple)):
+        if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
+            raise ValueError("grads must have one entry per entry of params")
+    else:
+        p = np.asarray(params)
+        g = np.asarray(grads)
+        if p.dtype.kind not in "biuf" or not p.size:
+            raise ValueError(f"params must hold numbers, got {params!r:.60}")
+        if g.dtype.kind not in "biuf" or g.shape != p.shape:
+            raise ValueError(f"grads must be numbers of the shape of params {p.shape}, got {grads!r:.60}")
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, (int, float, np.integer, np.floating)) \
+            or not (0 <= lr < np.inf):
+        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
+
+
+def _check_state(state, params, name: str = "state"):
+    ok = (isinstance(state, dict) == isinstance(params, dict)
+          and isinstance(state, (list, tuple)) == isinstance(params, (list, tuple)))
+    if ok and isinstance(params, dict):
+        ok = state.keys() == params.keys()
+    elif ok and not isinstance(params, (list, tuple)):
+        ok = np.shape(state) == np.shape(params) and state is not None \
+            and np.asarray(state).dtype.kind in "biuf"
+    if not ok:
+        raise ValueError(f"{name} must come from this optimizer's init(params), got {state!r:.60}")
 
 
 def _zeros_like(tree):
@@ -86,6 +125,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def step(self, params, grads, state, lr):
+        _step_args(params, grads, lr)
         return tree_map(lambda p, g: p - lr * g, params, grads), state
 
 
@@ -106,7 +146,7 @@ class Momentum(Optimizer):
         if not beta < 1:
             raise ValueError(f"beta must be in [0, 1), got {beta!r}")
         self.beta = beta
-        self.nesterov = bool(nesterov)
+        self.nesterov = flag(nesterov, "nesterov")
 
     @property
     def name(self):
@@ -118,7 +158,12 @@ class Momentum(Optimizer):
     def step(self, params, grads, state, lr, beta=None):
         """One update with rate ``lr``; ``beta`` (optional) overrides ``self.beta`` for this
         step only, so a momentum schedule (1cycle's cyclical momentum) can change it."""
-        b = self.beta if beta is None else beta
+        _step_args(params, grads, lr)
+        _check_state(state, params)
+        if beta is None:
+            b = self.beta
+        else:
+            b = number(beta, "beta", lo=0.0, hi=1.0, hi_open=True)
         velocity = tree_map(lambda v, g: b * v + g, state, grads)
         if self.nesterov:
             new = tree_map(lambda p, g, v: p - lr * (g + b * v), params, grads, velocity)
@@ -149,6 +194,10 @@ class Adam(Optimizer):
         return {"t": 0, "m": _zeros_like(params), "s": _zeros_like(params)}
 
     def step(self, params, grads, state, lr):
+        _step_args(params, grads, lr)
+        if not isinstance(state, dict) or not {"t", "m", "s"} <= state.keys():
+            raise ValueError(f"state must come from Adam().init(params), got {state!r:.60}")
+        _check_state(state["m"], params)
         b1, b2, eps = self.beta1, self.beta2, self.eps
         t = state["t"] + 1
         m = tree_map(lambda m, g: b1 * m + (1 - b1) * g, state["m"], grads)
