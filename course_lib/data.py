@@ -56,7 +56,9 @@ def linear_data(n: int = 200, kernel: float = 2.0, bias: float = -1.0, noise: fl
     kernel = finite_number(kernel, "kernel")
     bias = finite_number(bias, "bias")
     noise = positive_number(noise, "noise", allow_zero=True)
-    if len(x_range) != 2 or not x_range[0] < x_range[1]:
+    if isinstance(x_range, (str, bytes)) or np.ndim(x_range) != 1 or len(x_range) != 2 \
+            or not all(isinstance(v, numbers.Real) and np.isfinite(v) for v in x_range) \
+            or not x_range[0] < x_range[1]:
         raise ValueError(f"x_range must be (low, high) with low < high, got {x_range!r}")
     rng = rng_from(seed)
     x = rng.uniform(x_range[0], x_range[1], size=n)
@@ -100,6 +102,8 @@ def train_val_split(x, y, val_fraction: float = 0.2, seed=0, stratify: bool = Tr
         raise ValueError("y must hold the labels or targets, got None")
     x, y = _check_xy(x, y)
     stratify = flag(stratify, "stratify")
+    if stratify and y.ndim != 1:
+        raise ValueError(f"y must be 1-D class labels when stratify=True, got shape {y.shape}")
     val_fraction = positive_number(val_fraction, "val_fraction")
     if not val_fraction < 1:
         raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction!r}")

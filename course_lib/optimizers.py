@@ -23,7 +23,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import _divergence
-from ._validate import count, flag, function, number, point, positive_number, tree
+from ._validate import array, count, flag, function, number, point, positive_number, tree
 
 __all__ = [
     "tree_map", "tree_leaves", "tree_all_finite",
@@ -57,6 +57,8 @@ def tree_leaves(tree) -> list:
 
 def tree_all_finite(tree) -> bool:
     """True when no array of the container holds inf or nan."""
+    if isinstance(tree, (str, bytes)) or tree is None:
+        raise ValueError(f"tree must be an array or a dict / list of arrays, got {tree!r:.60}")
     return all(np.all(np.isfinite(leaf)) for leaf in tree_leaves(tree))
 
 
@@ -238,6 +240,18 @@ class Path:
     diverged_at: Optional[int] = None
     message: str = field(default="")
 
+    def __post_init__(self):
+        xs = array(self.xs, "xs", ndim=2)
+        array(self.lrs, "lrs", ndim=1, min_len=0)
+        if len(self.lrs) != len(xs) - 1:
+            raise ValueError(f"lrs must hold one rate per step ({len(xs) - 1}), got {len(self.lrs)}")
+        if self.losses is not None and len(array(self.losses, "losses", ndim=1, finite=False)) != len(xs):
+            raise ValueError(f"losses must hold one value per point of xs ({len(xs)})")
+        if self.diverged_at is not None:
+            count(self.diverged_at, "diverged_at", minimum=0)
+        if not isinstance(self.message, str):
+            raise ValueError(f"message must be a string, got {self.message!r}")
+
     @property
     def x(self) -> np.ndarray:
         return self.xs[-1]
@@ -262,6 +276,8 @@ def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, 
     function(grad_fn, "grad_fn")
     function(loss_fn, "loss_fn", allow_none=True)
     x = point(x0, "x0")
+    if x.size == 0:
+        raise ValueError("x0 must hold at least one number")
     opt = get_optimizer(optimizer)
     steps = count(steps, "steps", minimum=0)
     if not callable(lr):

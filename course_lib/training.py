@@ -84,6 +84,17 @@ class History:
     stop_training: bool = False
     momentums: List[float] = field(default_factory=list)
 
+    def __post_init__(self):
+        for name in ("lrs", "losses", "epochs", "train_loss", "train_acc", "val_loss",
+                     "val_acc", "momentums"):
+            if not isinstance(getattr(self, name), list):
+                raise ValueError(f"{name} must be a list, got {getattr(self, name)!r:.60}")
+        whole(self.steps_per_epoch, "steps_per_epoch", minimum=0)
+        whole(self.diverged_at, "diverged_at", minimum=0, allow_none=True)
+        if not isinstance(self.message, str):
+            raise ValueError(f"message must be a string, got {self.message!r}")
+        flag(self.stop_training, "stop_training")
+
     @property
     def diverged(self) -> bool:
         return self.diverged_at is not None
@@ -214,11 +225,13 @@ def _is_classification(loss) -> bool:
 
 def _samples(x, y):
     """``x`` and ``y`` as arrays with one label per row, and at least one row."""
-    x, y = _data._check_xy(x, y)
     if y is None:
         raise ValueError("y must hold the labels or targets, got None")
-    if len(x) == 0:
-        raise ValueError("x must hold at least one sample")
+    x, y = _data._check_xy(x, y)
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x must hold finite numbers only (no nan or inf)")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y must hold finite numbers only (no nan or inf)")
     return x, y
 
 
