@@ -20,7 +20,10 @@ import numpy as np
 from course_lib import (data, ensembles, functions, lr_finder, models, optim, optimizers,
                         schedules, shootout, training)
 
-NUM = ("neg", "zero")          # any finite number (negative and zero included)
+NUM = ("neg", "zero")
+#: nan/inf values that a function passes on on purpose: models, losses and update rules
+#: compute with them so that fit / minimize can see a run diverge and say so
+PROPAGATE = ("nan", "inf")          # any finite number (negative and zero included)
 NONNEG = ("zero",)
 
 
@@ -84,18 +87,18 @@ def _ros(x):
 CASES = {
     # adaptive
     "course_lib.adaptive.AdaGrad": {},
-    "course_lib.adaptive.RMSProp": {},
-    "course_lib.adaptive.adam_step": {"args": lambda: dict(params=np.ones(2), grads=np.ones(2), m=np.zeros(2), v=np.zeros(2), t=1, lr=0.1)},
-    "course_lib.adaptive.adam_ratio_bound": {"args": lambda: dict(t=3)},
+    "course_lib.adaptive.RMSProp": {"ok": {"alpha": ("zero",)}},
+    "course_lib.adaptive.adam_step": {"args": lambda: dict(params=np.ones(2), grads=np.ones(2), m=np.zeros(2), v=np.zeros(2), t=1, lr=0.1), "ok": {"beta1": ("zero",), "beta2": ("zero",), "lr": ("zero",), "params": PROPAGATE, "grads": PROPAGATE, "m": PROPAGATE, "v": PROPAGATE}},
+    "course_lib.adaptive.adam_ratio_bound": {"args": lambda: dict(t=3), "ok": {"beta1": ("zero",)}},
     # autodiff
     "course_lib.autodiff.Tensor": {"args": lambda: dict(data=np.ones(3)), "ok": {"data": ("len", "ndim", "empty", "nan", "inf"), "op": ("str",), "parents": "*"}},
     "course_lib.autodiff.as_tensor": {"args": lambda: dict(x=np.ones(3)), "ok": {"x": ("len", "ndim", "empty", "nan", "inf")}},
-    "course_lib.autodiff.unbroadcast": {"args": lambda: dict(g=np.ones((3, 2)), shape=(2,)), "ok": {"g": ("nan", "inf")}},
-    "course_lib.autodiff.grad": {"args": lambda: dict(f=lambda x: x * x)},
-    "course_lib.autodiff.value_and_grad": {"args": lambda: dict(f=lambda x: x * x)},
+    "course_lib.autodiff.unbroadcast": {"args": lambda: dict(g=np.ones((3, 2)), shape=(2,)), "ok": {"g": ("nan", "inf", "len")}},  # g of shape (4, 2) sums back to (2,) as well
+    "course_lib.autodiff.grad": {"args": lambda: dict(f=lambda x: x * x), "ok": {"argnum": ("zero",)}},
+    "course_lib.autodiff.value_and_grad": {"args": lambda: dict(f=lambda x: x * x), "ok": {"argnum": ("zero",)}},
     # claims
-    "course_lib.claims.claim": {"args": lambda: dict(statement="two is even", holds=True)},
-    "course_lib.claims.Claim": {"args": lambda: dict(statement="two is even", holds=True)},
+    "course_lib.claims.claim": {"args": lambda: dict(statement="two is even", holds=True), "ok": {"statement": ("str",)}},
+    "course_lib.claims.Claim": {"args": lambda: dict(statement="two is even", holds=True), "ok": {"statement": ("str",)}},
     # conditioning
     "course_lib.conditioning.hessian_eigenvalues": {"args": lambda: dict(H=np.diag([1.0, 10.0]))},
     "course_lib.conditioning.condition_number": {"args": lambda: dict(H=np.diag([1.0, 10.0]))},
@@ -112,20 +115,20 @@ CASES = {
     # data
     "course_lib.data.linear_data": {"args": lambda: dict(n=20), "ok": {"kernel": NUM, "bias": NUM, "noise": NONNEG, "seed": ("zero",), "x_range": ("neg",)}},
     "course_lib.data.load_digits": {},
-    "course_lib.data.train_val_split": {"args": lambda: dict(x=F("xc"), y=F("yc"), val_fraction=0.2), "ok": {"x": ("nan", "inf"), "seed": ("zero",)}},
+    "course_lib.data.train_val_split": {"args": lambda: dict(x=F("xc"), y=F("yc"), val_fraction=0.2), "ok": {"x": ("nan", "inf", "ndim"), "y": ("nan", "inf"), "seed": ("zero",)}},
     "course_lib.data.Standardizer": {},
-    "course_lib.data.Split": {"args": lambda: dict(x_train=F("xc"), y_train=F("yc"), x_val=F("xc"), y_val=F("yc"))},
+    "course_lib.data.Split": {"args": lambda: dict(x_train=F("xc"), y_train=F("yc"), x_val=F("xc"), y_val=F("yc")), "ok": {"y_train": ("ndim",), "y_val": ("ndim",), "x_val": ("len",), "y_val": ("ndim",)}},
     "course_lib.data.digits_split": {"ok": {"seed": ("zero",)}},
-    "course_lib.data.minibatches": {"args": lambda: dict(x=F("xc"), y=F("yc"), batch_size=8), "ok": {"x": ("nan", "inf"), "seed": ("zero",)}},
-    "course_lib.data.Batches": {"args": lambda: dict(x=F("xc"), y=F("yc"), batch_size=8), "ok": {"x": ("nan", "inf"), "seed": ("zero",)}},
+    "course_lib.data.minibatches": {"args": lambda: dict(x=F("xc"), y=F("yc"), batch_size=8), "ok": {"x": ("nan", "inf", "ndim"), "y": ("nan", "inf", "ndim", "none"), "seed": ("zero",)}},
+    "course_lib.data.Batches": {"args": lambda: dict(x=F("xc"), y=F("yc"), batch_size=8), "ok": {"x": ("nan", "inf", "ndim"), "y": ("nan", "inf", "ndim", "none"), "seed": ("zero",)}},
     "course_lib.data.rng_from": {"args": lambda: dict(seed=3), "ok": {"seed": ("zero", "none"), "name": "*"}},
     # early stopping
     "course_lib.early_stopping.EarlyStopping": {"ok": {"min_delta": ("zero",)}},
-    "course_lib.early_stopping.best_epoch": {"args": lambda: dict(val_loss=[1.0, 0.5, 0.7]), "ok": {"val_loss": ("len",), "min_delta": ("zero",)}},
+    "course_lib.early_stopping.best_epoch": {"args": lambda: dict(val_loss=[1.0, 0.5, 0.7]), "ok": {"val_loss": ("len",) + PROPAGATE, "min_delta": ("zero",)}},  # a diverged epoch has an inf/nan loss
     # ensembles
     "course_lib.ensembles.CycleEndSnapshots": {"args": lambda: dict(schedule=schedules.cosine(0.1, 10))},
-    "course_lib.ensembles.cycle_ends": {"args": lambda: dict(schedule=schedules.cosine(0.1, 10), steps=30)},
-    "course_lib.ensembles.sgdr_length": {"args": lambda: dict(t0=10, t_mult=2, n_cycles=3)},
+    "course_lib.ensembles.cycle_ends": {"args": lambda: dict(schedule=schedules.cosine(0.1, 10), steps=30), "ok": {"steps": ("zero",)}},
+    "course_lib.ensembles.sgdr_length": {"args": lambda: dict(t0=10, t_mult=2, n_cycles=3), "ok": {"n_cycles": ("zero",)}},
     "course_lib.ensembles.predict_proba": {"args": lambda: dict(params=F("mlp"), x=F("xc")), "ok": {"x": ("len",)}},
     "course_lib.ensembles.snapshot_proba": {"args": lambda: dict(snapshots=_snaps(), x=F("xc")), "ok": {"x": ("len",)}},
     "course_lib.ensembles.average_proba": {"args": lambda: dict(probs=np.full((2, 5, 3), 1 / 3)), "ok": {"probs": ("len",)}},
@@ -157,48 +160,48 @@ CASES = {
     "course_lib.gradcheck.finite_difference": {"args": lambda: dict(f=np.sin, x=1.0, h=1e-4), "ok": {"x": NUM}},
     "course_lib.gradcheck.step_errors": {"args": lambda: dict(f=np.sin, exact=float(np.cos(1.0)), x=1.0, steps=np.array([1e-2, 1e-4])), "ok": {"x": NUM, "exact": NUM, "steps": ("len",)}},
     # lr_finder
-    "course_lib.lr_finder.lr_range_test": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches"), min_lr=1e-3, max_lr=10.0, steps=20), "ok": {"params": ("missing",)}},
-    "course_lib.lr_finder.RangeTest": {"args": lambda: dict(lrs=np.array([0.1, 0.2]), losses=np.array([1.0, 0.5]), smoothed=np.array([1.0, 0.6]), planned_lrs=np.array([0.1, 0.2, 0.4]), stopped_early=False, reason="done"), "ok": {"reason": ("str",), "planned_lrs": ("len",), "stop_lr": ("none",), "extra": ("empty", "missing")}},
+    "course_lib.lr_finder.lr_range_test": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches"), min_lr=1e-3, max_lr=10.0, steps=20), "ok": {"params": ("missing",), "smoothing": ("zero",), "diverge_factor": ("none",)}},
+    "course_lib.lr_finder.RangeTest": {"args": lambda: dict(lrs=np.array([0.1, 0.2]), losses=np.array([1.0, 0.5]), smoothed=np.array([1.0, 0.6]), planned_lrs=np.array([0.1, 0.2, 0.4]), stopped_early=False, reason="done"), "ok": {"reason": ("str",), "planned_lrs": ("len",), "stop_lr": ("none", "int"), "extra": ("empty", "missing"), "smoothing": ("zero",), "diverge_factor": ("none",), "val_every": ("int",), "val_passes": ("zero",), "optimizer": ("str",)}},
     "course_lib.lr_finder.Suggestion": {"args": lambda: dict(lr=0.1, index=1, loss=0.5, method="steepest"), "ok": {"index": ("zero",), "loss": NUM}},
     "course_lib.lr_finder.Bounds": {"args": lambda: dict(base_lr=0.1, max_lr=0.4, start_lr=0.01), "ok": {"rule": ("str",)}},
-    "course_lib.lr_finder.clr_bounds": {"args": lambda: dict(result=F("rt"))},
+    "course_lib.lr_finder.clr_bounds": {"args": lambda: dict(result=F("rt")), "ok": {"skip_start": ("int",), "skip_end": ("int",)}},
     "course_lib.lr_finder.sweep_rates": {},
-    "course_lib.lr_finder.smooth": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.5])), "ok": {"losses": ("len", "nan", "inf"), "beta": ("zero",)}},
-    "course_lib.lr_finder.steepest_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed)},
-    "course_lib.lr_finder.valley_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed)},
-    "course_lib.lr_finder.fastai_valley_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed)},
-    "course_lib.lr_finder.minimum_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed)},
-    "course_lib.lr_finder.divergence_index": {"args": lambda: dict(smoothed=F("rt").smoothed), "ok": {"smoothed": ("len", "nan", "inf")}},
+    "course_lib.lr_finder.smooth": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.5])), "ok": {"losses": ("len", "nan", "inf", "empty"), "beta": ("zero",)}},
+    "course_lib.lr_finder.steepest_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed), "ok": {"skip_start": ("int",), "skip_end": ("int",), "fraction": ("zero",)}},
+    "course_lib.lr_finder.valley_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed), "ok": {"skip_start": ("int",), "skip_end": ("int",), "fraction": ("zero",)}},
+    "course_lib.lr_finder.fastai_valley_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed), "ok": {"skip_start": ("int",), "skip_end": ("int",), "fraction": ("zero",)}},
+    "course_lib.lr_finder.minimum_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed), "ok": {"skip_start": ("int",), "skip_end": ("int",), "fraction": ("zero",)}},
+    "course_lib.lr_finder.divergence_index": {"args": lambda: dict(smoothed=F("rt").smoothed), "ok": {"smoothed": ("len", "nan", "inf", "empty"), "factor": ("none",)}},
     # lr_spread
     "course_lib.lr_spread.Spread": {"args": lambda: dict(seeds=[0, 1], suggestions={"steepest": np.array([0.1, 0.2])}, results=[F("rt"), F("rt")])},
-    "course_lib.lr_spread.suggestion_spread": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches_for_seed=lambda s: F("batches"), seeds=[0, 1], steps=20, min_lr=1e-3), "ok": {"params": ("missing",)}},
+    "course_lib.lr_spread.suggestion_spread": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches_for_seed=lambda s: F("batches"), seeds=[0, 1], steps=20, min_lr=1e-3), "ok": {"params": ("missing",), "skip_start": ("int",), "skip_end": ("int",), "seeds": ("len",)}},
     # lr_validation
     "course_lib.lr_validation.ValidationRecorder": {"args": lambda: dict(loss_fn=F("qloss"), val_batches=F("batches")[:2], val_every=2, val_metric=None)},
     "course_lib.lr_validation.validation_recorder": {"args": lambda: dict(loss_fn=F("qloss"), val_batches=F("batches")[:2], val_every=2, val_metric=None)},
-    "course_lib.lr_validation.evaluate_batches": {"args": lambda: dict(fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:2])},
+    "course_lib.lr_validation.evaluate_batches": {"args": lambda: dict(fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:2]), "ok": {"params": "*"}}  # passed to fn as it is,
     "course_lib.lr_validation.accuracy_metric": {},
     "course_lib.lr_validation.linear_range_test": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:5], val_batches=F("batches")[:1], epochs=2, evals_per_epoch=2)},
     "course_lib.lr_validation.accuracy_bounds": {"args": lambda: dict(result=F("lrt"))},
-    "course_lib.lr_validation.AccuracyBounds": {"args": lambda: dict(base_lr=0.1, max_lr=0.4, start_metric=0.1, peak_metric=0.9), "ok": {"start_metric": ("zero",)}},
+    "course_lib.lr_validation.AccuracyBounds": {"args": lambda: dict(base_lr=0.1, max_lr=0.4, start_metric=0.1, peak_metric=0.9), "ok": {"start_metric": NUM, "peak_metric": NUM}}  # a metric may be any finite number (e.g. a negative loss),
     "course_lib.lr_validation.range_test_cost": {"args": lambda: dict(result=F("rt"))},
     "course_lib.lr_validation.Cost": {"args": lambda: dict(train_passes=10, val_evaluations=2, val_forward_passes=4), "ok": {"val_evaluations": ("zero",), "val_forward_passes": ("zero",)}},
     # models
     "course_lib.models.init_linear": {"ok": {"seed": ("zero",)}},
     "course_lib.models.linear": {"args": lambda: dict(params=F("lin"), x=F("x1")), "ok": {"x": ("len", "nan", "inf", "empty")}},
     "course_lib.models.init_mlp": {"ok": {"seed": ("zero",)}},
-    "course_lib.models.mlp": {"args": lambda: dict(params=F("mlp"), x=F("xc")), "ok": {"x": ("len", "nan", "inf")}},
-    "course_lib.models.mlp_sizes": {"args": lambda: dict(params=F("mlp"))},
-    "course_lib.models.mae": {"args": lambda: dict(pred=F("x1"), y=F("y1"))},
-    "course_lib.models.mse": {"args": lambda: dict(pred=F("x1"), y=F("y1"))},
-    "course_lib.models.log_softmax": {"args": lambda: dict(logits=_logits()), "ok": {"logits": ("len", "ndim")}},
-    "course_lib.models.softmax": {"args": lambda: dict(logits=_logits()), "ok": {"logits": ("len", "ndim")}},
-    "course_lib.models.cross_entropy": {"args": lambda: dict(logits=_logits(), labels=F("yc"))},
-    "course_lib.models.accuracy": {"args": lambda: dict(logits=_logits(), labels=F("yc"))},
+    "course_lib.models.mlp": {"args": lambda: dict(params=F("mlp"), x=F("xc")), "ok": {"x": ("len", "nan", "inf"), "params": ("nan",)}},
+    "course_lib.models.mlp_sizes": {"args": lambda: dict(params=F("mlp")), "ok": {"params": ("nan",)}},
+    "course_lib.models.mae": {"args": lambda: dict(pred=F("x1"), y=F("y1")), "ok": {"pred": PROPAGATE, "y": PROPAGATE}},
+    "course_lib.models.mse": {"args": lambda: dict(pred=F("x1"), y=F("y1")), "ok": {"pred": PROPAGATE, "y": PROPAGATE}},
+    "course_lib.models.log_softmax": {"args": lambda: dict(logits=_logits()), "ok": {"logits": ("len", "ndim", "empty") + PROPAGATE}},
+    "course_lib.models.softmax": {"args": lambda: dict(logits=_logits()), "ok": {"logits": ("len", "ndim", "empty") + PROPAGATE}},
+    "course_lib.models.cross_entropy": {"args": lambda: dict(logits=_logits(), labels=F("yc")), "ok": {"logits": PROPAGATE}},
+    "course_lib.models.accuracy": {"args": lambda: dict(logits=_logits(), labels=F("yc")), "ok": {"logits": PROPAGATE}},
     "course_lib.models.get_loss": {"args": lambda: dict(loss="mse")},
     "course_lib.models.count_params": {"args": lambda: dict(params=F("mlp")), "ok": {"params": ("missing", "nan")}},
     # momentum_runs
     "course_lib.momentum_runs.heavy_ball": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, beta=0.5, steps=10), "ok": {"x0": ("len",), "beta": ("zero",), "lr": ("zero",), "steps": ("zero",)}},
-    "course_lib.momentum_runs.distances": {"args": lambda: dict(xs=np.ones((4, 2)), minimum=np.zeros(2)), "ok": {"xs": ("len",)}},
+    "course_lib.momentum_runs.distances": {"args": lambda: dict(xs=np.ones((4, 2)), minimum=np.zeros(2)), "ok": {"xs": ("len", "empty") + PROPAGATE}},  # distances of a diverged path are inf
     "course_lib.momentum_runs.steps_to_tolerance": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, minimum=np.zeros(2)), "ok": {"x0": ("len",), "beta": ("zero",)}},
     "course_lib.momentum_runs.measured_contraction": {"args": lambda: dict(dist=np.geomspace(1.0, 1e-3, 12)), "ok": {"dist": ("len",)}},
     "course_lib.momentum_runs.diverges": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, minimum=np.zeros(2), steps=20), "ok": {"x0": ("len",), "beta": ("zero",)}},
@@ -207,23 +210,23 @@ CASES = {
     "course_lib.optim.GDResult": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",)}},
     "course_lib.optim.gradient_descent": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # optimizers
-    "course_lib.optimizers.tree_map": {"args": lambda: dict(fn=np.copy, tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan")}},
-    "course_lib.optimizers.tree_leaves": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan")}},
+    "course_lib.optimizers.tree_map": {"args": lambda: dict(fn=np.copy, tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},  # any leaf: a generic container walker
+    "course_lib.optimizers.tree_leaves": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},
     "course_lib.optimizers.tree_all_finite": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan")}},
     "course_lib.optimizers.Optimizer": {},
     "course_lib.optimizers.SGD": {},
     "course_lib.optimizers.Momentum": {"ok": {"beta": ("zero",)}},
-    "course_lib.optimizers.Adam": {"ok": {"beta1": ("zero",)}},
+    "course_lib.optimizers.Adam": {"ok": {"beta1": ("zero",), "beta2": ("zero",)}},
     "course_lib.optimizers.get_optimizer": {"args": lambda: dict(optimizer="adam")},
     "course_lib.optimizers.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",)}},
     "course_lib.optimizers.minimize": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # plots
     "course_lib.plots.grid": {"args": lambda: dict(xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), n=5)},
     "course_lib.plots.contour": {"args": lambda: dict(f=_ros, n=10, ax=_ax())},
-    "course_lib.plots.path": {"args": lambda: dict(ax=_ax(), xs=np.zeros((4, 2)), label="run"), "ok": {"xs": ("len",), "label": ("str",)}},
+    "course_lib.plots.path": {"args": lambda: dict(ax=_ax(), xs=np.zeros((4, 2)), label="run"), "ok": {"xs": ("len", "nan", "inf"), "label": ("str",), "markersize": ("float",)}},
     "course_lib.plots.gradient_field": {"args": lambda: dict(grad_fn=functions.rosenbrock_grad, n=5, ax=_ax())},
-    "course_lib.plots.loss_curve": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), ax=_ax(), label="run"), "ok": {"losses": ("len", "nan", "inf"), "label": ("str",)}},
-    "course_lib.plots.log_levels": {"args": lambda: dict(values=np.array([1.0, 10.0, 100.0])), "ok": {"values": ("len", "ndim", "inf")}},
+    "course_lib.plots.loss_curve": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), ax=_ax(), label="run"), "ok": {"losses": ("len", "nan", "inf", "empty"), "label": ("str",)}},
+    "course_lib.plots.log_levels": {"args": lambda: dict(values=np.array([1.0, 10.0, 100.0])), "ok": {"values": ("len", "ndim", "inf", "nan")}},  # nan and inf entries are ignored
     # schedules
     "course_lib.schedules.Schedule": {},
     "course_lib.schedules.as_schedule": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
@@ -234,33 +237,33 @@ CASES = {
     "course_lib.schedules.cosine": {"args": lambda: dict(max_lr=0.1, period=10), "ok": {"min_lr": ("zero",)}},
     "course_lib.schedules.linear": {"args": lambda: dict(start_lr=0.1, end_lr=0.01, steps=10), "ok": {"end_lr": ("zero",), "start_lr": ("zero",)}},
     "course_lib.schedules.sequence": {"args": lambda: dict(parts=[(schedules.constant(0.1), 5), (schedules.constant(0.01), None)])},
-    "course_lib.schedules.warmup": {"args": lambda: dict(schedule=schedules.constant(0.1), steps=5), "ok": {"start_lr": ("zero",)}},
-    "course_lib.schedules.plot_schedule": {"args": lambda: dict(s=schedules.constant(0.1), steps=10, ax=_ax(), label="c"), "ok": {"label": ("str",)}},
+    "course_lib.schedules.warmup": {"args": lambda: dict(schedule=schedules.constant(0.1), steps=5), "ok": {"start_lr": ("zero",), "schedule": ("int",)}},  # a number is a constant schedule
+    "course_lib.schedules.plot_schedule": {"args": lambda: dict(s=schedules.constant(0.1), steps=10, ax=_ax(), label="c"), "ok": {"label": ("str",), "s": ("int",)}},
     "course_lib.schedules_cyclic.cyclical": {"args": lambda: dict(base_lr=0.01, max_lr=0.1, step_size=5), "ok": {"base_lr": ("zero",)}},
     "course_lib.schedules_cyclic.sgdr": {"args": lambda: dict(max_lr=0.1, t0=5), "ok": {"min_lr": ("zero",)}},
     "course_lib.schedules_cyclic.one_cycle": {"args": lambda: dict(max_lr=0.1, total_steps=20)},
     # shootout
-    "course_lib.shootout.one_cycle_momentum": {"args": lambda: dict(total_steps=20)},
-    "course_lib.shootout.Recipe": {"args": lambda: dict(lr=lambda total: schedules.constant(0.1))},
+    "course_lib.shootout.one_cycle_momentum": {"args": lambda: dict(total_steps=20), "ok": {"base_momentum": ("zero",)}},
+    "course_lib.shootout.Recipe": {"args": lambda: dict(lr=lambda total: schedules.constant(0.1)), "ok": {"lr": ("int",), "momentum": ("int",), "optimizer": ("str",)}},  # numbers are refused by shootout() naming the recipe; "x" is a fine optimizer name until used
     "course_lib.shootout.shootout": {"args": lambda: dict(recipes={"const": lambda total: schedules.constant(0.1)}, init=lambda s: models.init_mlp((4, 5, 3), seed=s), model="mlp", x=F("xc"), y=F("yc"), validation_data=(F("xc"), F("yc")), steps=6, seeds=(0,), batch_size=10, eval_every=3, target=0.5), "ok": {"x": ("nan", "inf"), "recipes": ("missing",), "seeds": ("len",)}},
     "course_lib.shootout.Shootout": {"args": lambda: {k: getattr(F("so"), k) for k in ("names", "seeds", "steps", "target", "eval_every", "batch_size", "rates", "momentums", "runs")}, "ok": {"seeds": ("len",), "target": ("none",)}},
     "course_lib.shootout.Run": {"args": lambda: {k: getattr(F("so").runs["const"][0], k) for k in ("name", "seed", "eval_steps", "val_acc", "val_loss", "final_acc", "final_loss", "steps_to_target", "diverged_at", "history")}, "ok": {"name": ("str",), "final_acc": ("nan", "zero"), "final_loss": ("nan", "inf"), "val_acc": ("nan",), "val_loss": ("nan", "inf"), "seed": ("zero",)}},
-    "course_lib.shootout.spread": {"args": lambda: dict(values=[0.9, 0.8, 0.85]), "ok": {"values": ("len", "nan", "empty")}},
+    "course_lib.shootout.spread": {"args": lambda: dict(values=[0.9, 0.8, 0.85]), "ok": {"values": ("len", "nan", "inf", "empty", "ndim")}},  # non-finite values are left out, by design
     # surfaces
     "course_lib.surfaces.linear_surface": {"args": lambda: dict(x=F("x1"), y=F("y1"), kernels=np.linspace(-1, 3, 5), biases=np.linspace(-2, 2, 4)), "ok": {"kernels": ("len", "ndim"), "biases": ("len", "ndim")}},
     "course_lib.surfaces.linear_surface_grad": {"args": lambda: dict(x=F("x1"), y=F("y1"), K=np.ones((3, 3)), B=np.zeros((3, 3))), "ok": {"K": ("ndim", "len"), "B": ("ndim", "len")}},
     "course_lib.surfaces.linear_optimum": {"args": lambda: dict(x=F("x1"), y=F("y1"))},
-    "course_lib.surfaces.random_direction": {"args": lambda: dict(params=F("mlp")), "ok": {"seed": ("zero",), "params": ("missing",)}},
-    "course_lib.surfaces.direction_norms": {"args": lambda: dict(direction=F("mlp"), params=F("mlp")), "ok": {"axis": ("neg", "zero")}},
-    "course_lib.surfaces.loss_line": {"args": lambda: dict(loss_fn=lambda p: models.cross_entropy(models.mlp(p, F("xc")), F("yc")), params=F("mlp"), direction=F("mlp"), alphas=np.linspace(-1, 1, 3)), "ok": {"alphas": ("len",)}},
-    "course_lib.surfaces.loss_plane": {"args": lambda: dict(loss_fn=lambda p: models.cross_entropy(models.mlp(p, F("xc")), F("yc")), params=F("mlp"), d1=F("mlp"), d2=F("mlp"), alphas=np.linspace(-1, 1, 3), betas=np.linspace(-1, 1, 2)), "ok": {"alphas": ("len",), "betas": ("len",)}},
+    "course_lib.surfaces.random_direction": {"args": lambda: dict(params=F("mlp")), "ok": {"seed": ("zero",), "params": ("missing",), "normalization": ("none",)}},
+    "course_lib.surfaces.direction_norms": {"args": lambda: dict(direction=F("mlp"), params=F("mlp")), "ok": {"axis": ("neg", "zero"), "direction": ("nan",), "params": ("nan",)}},
+    "course_lib.surfaces.loss_line": {"args": lambda: dict(loss_fn=lambda p: models.cross_entropy(models.mlp(p, F("xc")), F("yc")), params=F("mlp"), direction=F("mlp"), alphas=np.linspace(-1, 1, 3)), "ok": {"alphas": ("len",), "chunk": ("int",)}},
+    "course_lib.surfaces.loss_plane": {"args": lambda: dict(loss_fn=lambda p: models.cross_entropy(models.mlp(p, F("xc")), F("yc")), params=F("mlp"), d1=F("mlp"), d2=F("mlp"), alphas=np.linspace(-1, 1, 3), betas=np.linspace(-1, 1, 2)), "ok": {"alphas": ("len",), "betas": ("len",), "chunk": ("int",)}},
     "course_lib.surfaces.random_unit_directions": {"args": lambda: dict(n=5, dim=3), "ok": {"seed": ("zero",)}},
     "course_lib.surfaces.downhill_fraction": {"args": lambda: dict(loss_fn=quad_loss, w=np.ones(3), step=0.1, n_dirs=50), "ok": {"w": ("len",), "seed": ("zero",)}},
     "course_lib.surfaces.downhill_probability": {"args": lambda: dict(dim=10, step=0.1)},
     # training
     "course_lib.training.History": {"ok": {"lrs": ("empty",), "losses": ("empty",), "epochs": ("empty",), "train_loss": ("empty",), "train_acc": ("empty",), "val_loss": ("empty",), "val_acc": ("empty",), "momentums": ("empty",), "steps_per_epoch": ("zero",), "message": ("str",), "params": "*"}},
-    "course_lib.training.fit": {"args": lambda: dict(params=F("lin"), model="linear", x=F("x1"), y=F("y1"), lr=0.1, epochs=2, batch_size=8), "ok": {"seed": ("zero",), "epochs": ("zero",), "verbose": ("zero",), "params": ("missing",)}},
-    "course_lib.training.evaluate": {"args": lambda: dict(params=F("lin"), model="linear", x=F("x1"), y=F("y1"))},
+    "course_lib.training.fit": {"args": lambda: dict(params=F("lin"), model="linear", x=F("x1"), y=F("y1"), lr=0.1, epochs=2, batch_size=8), "ok": {"seed": ("zero",), "epochs": ("zero",), "verbose": ("zero",), "params": ("missing",), "callbacks": ("empty",), "diverge_factor": ("int",)}},
+    "course_lib.training.evaluate": {"args": lambda: dict(params=F("lin"), model="linear", x=F("x1"), y=F("y1")), "ok": {"batch_size": ("int",)}},
     "course_lib.training.predict_fn": {"args": lambda: dict(model="mlp")},
     "course_lib.training.loss_fn": {"args": lambda: dict(model="mlp", loss="cross_entropy")},
     "course_lib.training.Callback": {},
@@ -314,11 +317,11 @@ CASES = {
 
 #: methods (not module-level names): built by ``make``
 EXTRA = {
-    "optimizers.SGD.step": {"make": lambda: optimizers.SGD().step, "args": lambda: dict(params=np.ones(2), grads=np.ones(2), state=None, lr=0.1), "ok": {"state": "*", "lr": ("zero",)}},
-    "optimizers.Momentum.step": {"make": lambda: optimizers.Momentum().step, "args": lambda: dict(params=np.ones(2), grads=np.ones(2), state=np.zeros(2), lr=0.1), "ok": {"lr": ("zero",), "beta": ("zero",)}},
-    "optimizers.Adam.step": {"make": lambda: optimizers.Adam().step, "args": lambda: dict(params=np.ones(2), grads=np.ones(2), state=optimizers.Adam().init(np.ones(2)), lr=0.1), "ok": {"lr": ("zero",), "state": ("missing",)}},
-    "lr_finder.RangeTest.suggestion": {"make": lambda: F("rt").suggestion, "args": lambda: dict(method="steepest")},
-    "data.Standardizer.fit": {"make": lambda: data.Standardizer().fit, "args": lambda: dict(x=F("xc"))},
+    "optimizers.SGD.step": {"make": lambda: optimizers.SGD().step, "args": lambda: dict(params=np.ones(2), grads=np.ones(2), state=None, lr=0.1), "ok": {"state": "*", "lr": ("zero",), "params": PROPAGATE, "grads": PROPAGATE}},
+    "optimizers.Momentum.step": {"make": lambda: optimizers.Momentum().step, "args": lambda: dict(params=np.ones(2), grads=np.ones(2), state=np.zeros(2), lr=0.1), "ok": {"lr": ("zero",), "beta": ("zero",), "params": PROPAGATE, "grads": PROPAGATE, "state": PROPAGATE}},
+    "optimizers.Adam.step": {"make": lambda: optimizers.Adam().step, "args": lambda: dict(params=np.ones(2), grads=np.ones(2), state=optimizers.Adam().init(np.ones(2)), lr=0.1), "ok": {"lr": ("zero",), "state": ("missing", "nan"), "params": PROPAGATE, "grads": PROPAGATE}},
+    "lr_finder.RangeTest.suggestion": {"make": lambda: F("rt").suggestion, "args": lambda: dict(method="steepest"), "ok": {"skip_start": ("int",), "skip_end": ("int",), "fraction": ("zero",)}},
+    "data.Standardizer.fit": {"make": lambda: data.Standardizer().fit, "args": lambda: dict(x=F("xc")), "ok": {"x": ("ndim", "len")}},
     "functions.Quadratic.__call__": {"make": lambda: functions.quadratic(), "args": lambda: dict(x=np.array([1.0, 2.0])), "ok": {"x": ("ndim", "nan", "inf")}},
     "training.History.summary": {"make": lambda: training.fit(F("lin"), "linear", F("x1"), F("y1"), lr=0.1, epochs=1, verbose=0).__repr__, "args": dict},
 }
