@@ -250,3 +250,13 @@ def same_length(a, b, name_a: str, name_b: str) -> None:
     """``ValueError`` naming both when ``len(a) != len(b)``."""
     if len(a) != len(b):
         raise ValueError(f"{name_a} and {name_b} must have the same length, got {len(a)} and {len(b)}")
+
+
+def path_fields(xs, losses, rates) -> None:
+    """The fields of a run record: points ``xs`` ``(k, d)``, ``losses`` one per point and
+    ``rates`` one per update (``k - 1``); inf/nan values pass (a diverged run)."""
+    xs = array(xs, "xs", ndim=2, finite=False)
+    if len(array(losses, "losses", ndim=1, min_len=0, finite=False)) != len(xs):
+        raise ValueError(f"losses must hold one value per point of xs ({len(xs)}), got {len(losses)}")
+    if len(array(rates, "rates", ndim=1, min_len=0, finite=False)) != len(xs) - 1:
+        raise ValueError(f"rates must hold one rate per update ({len(xs) - 1}), got {len(rates)}")

@@ -178,11 +178,11 @@ CASES = {
     # lr_validation
     "course_lib.lr_validation.ValidationRecorder": {"args": lambda: dict(loss_fn=F("qloss"), val_batches=F("batches")[:2], val_every=2, val_metric=None)},
     "course_lib.lr_validation.validation_recorder": {"args": lambda: dict(loss_fn=F("qloss"), val_batches=F("batches")[:2], val_every=2, val_metric=None)},
-    "course_lib.lr_validation.evaluate_batches": {"args": lambda: dict(fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:2]), "ok": {"params": "*"}}  # passed to fn as it is,
+    "course_lib.lr_validation.evaluate_batches": {"args": lambda: dict(fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:2]), "ok": {"params": "*"}},  # passed to fn as it is
     "course_lib.lr_validation.accuracy_metric": {},
     "course_lib.lr_validation.linear_range_test": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:5], val_batches=F("batches")[:1], epochs=2, evals_per_epoch=2)},
     "course_lib.lr_validation.accuracy_bounds": {"args": lambda: dict(result=F("lrt"))},
-    "course_lib.lr_validation.AccuracyBounds": {"args": lambda: dict(base_lr=0.1, max_lr=0.4, start_metric=0.1, peak_metric=0.9), "ok": {"start_metric": NUM, "peak_metric": NUM}}  # a metric may be any finite number (e.g. a negative loss),
+    "course_lib.lr_validation.AccuracyBounds": {"args": lambda: dict(base_lr=0.1, max_lr=0.4, start_metric=0.1, peak_metric=0.9), "ok": {"start_metric": NUM, "peak_metric": NUM}},  # a metric may be any finite number (e.g. a negative loss)
     "course_lib.lr_validation.range_test_cost": {"args": lambda: dict(result=F("rt"))},
     "course_lib.lr_validation.Cost": {"args": lambda: dict(train_passes=10, val_evaluations=2, val_forward_passes=4), "ok": {"val_evaluations": ("zero",), "val_forward_passes": ("zero",)}},
     # models
@@ -207,7 +207,7 @@ CASES = {
     "course_lib.momentum_runs.diverges": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, minimum=np.zeros(2), steps=20), "ok": {"x0": ("len",), "beta": ("zero",)}},
     "course_lib.momentum_runs.bisect_limit": {"args": lambda: dict(is_unstable=lambda lr: lr > 1.0, lo=0.1, hi=3.0, resolution=1e-3)},
     # optim
-    "course_lib.optim.GDResult": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",)}},
+    "course_lib.optim.GDResult": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",)}},
     "course_lib.optim.gradient_descent": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # optimizers
     "course_lib.optimizers.tree_map": {"args": lambda: dict(fn=np.copy, tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},  # any leaf: a generic container walker
@@ -218,12 +218,12 @@ CASES = {
     "course_lib.optimizers.Momentum": {"ok": {"beta": ("zero",)}},
     "course_lib.optimizers.Adam": {"ok": {"beta1": ("zero",), "beta2": ("zero",)}},
     "course_lib.optimizers.get_optimizer": {"args": lambda: dict(optimizer="adam")},
-    "course_lib.optimizers.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",)}},
+    "course_lib.optimizers.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",)}},
     "course_lib.optimizers.minimize": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # plots
     "course_lib.plots.grid": {"args": lambda: dict(xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), n=5)},
     "course_lib.plots.contour": {"args": lambda: dict(f=_ros, n=10, ax=_ax())},
-    "course_lib.plots.path": {"args": lambda: dict(ax=_ax(), xs=np.zeros((4, 2)), label="run"), "ok": {"xs": ("len", "nan", "inf"), "label": ("str",), "markersize": ("float",)}},
+    "course_lib.plots.path": {"args": lambda: dict(ax=_ax(), xs=np.zeros((4, 2)), label="run"), "ok": {"xs": ("len", "nan", "inf"), "label": ("str",), "markersize": ("float", "zero")}},
     "course_lib.plots.gradient_field": {"args": lambda: dict(grad_fn=functions.rosenbrock_grad, n=5, ax=_ax())},
     "course_lib.plots.loss_curve": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), ax=_ax(), label="run"), "ok": {"losses": ("len", "nan", "inf", "empty"), "label": ("str",)}},
     "course_lib.plots.log_levels": {"args": lambda: dict(values=np.array([1.0, 10.0, 100.0])), "ok": {"values": ("len", "ndim", "inf", "nan")}},  # nan and inf entries are ignored
@@ -239,15 +239,15 @@ CASES = {
     "course_lib.schedules.sequence": {"args": lambda: dict(parts=[(schedules.constant(0.1), 5), (schedules.constant(0.01), None)])},
     "course_lib.schedules.warmup": {"args": lambda: dict(schedule=schedules.constant(0.1), steps=5), "ok": {"start_lr": ("zero",), "schedule": ("int",)}},  # a number is a constant schedule
     "course_lib.schedules.plot_schedule": {"args": lambda: dict(s=schedules.constant(0.1), steps=10, ax=_ax(), label="c"), "ok": {"label": ("str",), "s": ("int",)}},
-    "course_lib.schedules_cyclic.cyclical": {"args": lambda: dict(base_lr=0.01, max_lr=0.1, step_size=5), "ok": {"base_lr": ("zero",)}},
+    "course_lib.schedules_cyclic.cyclical": {"args": lambda: dict(base_lr=0.01, max_lr=0.1, step_size=5), "ok": {"base_lr": ("zero",), "step_size_down": ("int",)}},
     "course_lib.schedules_cyclic.sgdr": {"args": lambda: dict(max_lr=0.1, t0=5), "ok": {"min_lr": ("zero",)}},
     "course_lib.schedules_cyclic.one_cycle": {"args": lambda: dict(max_lr=0.1, total_steps=20)},
     # shootout
     "course_lib.shootout.one_cycle_momentum": {"args": lambda: dict(total_steps=20), "ok": {"base_momentum": ("zero",)}},
     "course_lib.shootout.Recipe": {"args": lambda: dict(lr=lambda total: schedules.constant(0.1)), "ok": {"lr": ("int",), "momentum": ("int",), "optimizer": ("str",)}},  # numbers are refused by shootout() naming the recipe; "x" is a fine optimizer name until used
     "course_lib.shootout.shootout": {"args": lambda: dict(recipes={"const": lambda total: schedules.constant(0.1)}, init=lambda s: models.init_mlp((4, 5, 3), seed=s), model="mlp", x=F("xc"), y=F("yc"), validation_data=(F("xc"), F("yc")), steps=6, seeds=(0,), batch_size=10, eval_every=3, target=0.5), "ok": {"x": ("nan", "inf"), "recipes": ("missing",), "seeds": ("len",)}},
-    "course_lib.shootout.Shootout": {"args": lambda: {k: getattr(F("so"), k) for k in ("names", "seeds", "steps", "target", "eval_every", "batch_size", "rates", "momentums", "runs")}, "ok": {"seeds": ("len",), "target": ("none",)}},
-    "course_lib.shootout.Run": {"args": lambda: {k: getattr(F("so").runs["const"][0], k) for k in ("name", "seed", "eval_steps", "val_acc", "val_loss", "final_acc", "final_loss", "steps_to_target", "diverged_at", "history")}, "ok": {"name": ("str",), "final_acc": ("nan", "zero"), "final_loss": ("nan", "inf"), "val_acc": ("nan",), "val_loss": ("nan", "inf"), "seed": ("zero",)}},
+    "course_lib.shootout.Shootout": {"args": lambda: {k: getattr(F("so"), k) for k in ("names", "seeds", "steps", "target", "eval_every", "batch_size", "rates", "momentums", "runs")}, "ok": {"seeds": ("len",), "target": ("none",), "momentums": ("nan",)}},  # nan momentum: the optimizer has none
+    "course_lib.shootout.Run": {"args": lambda: {k: getattr(F("so").runs["const"][0], k) for k in ("name", "seed", "eval_steps", "val_acc", "val_loss", "final_acc", "final_loss", "steps_to_target", "diverged_at", "history")}, "ok": {"name": ("str",), "final_acc": ("nan", "zero"), "final_loss": ("nan", "inf", "zero"), "val_acc": ("nan", "inf"), "val_loss": ("nan", "inf"), "seed": ("zero",), "steps_to_target": ("int",), "diverged_at": ("int",)}},
     "course_lib.shootout.spread": {"args": lambda: dict(values=[0.9, 0.8, 0.85]), "ok": {"values": ("len", "nan", "inf", "empty", "ndim")}},  # non-finite values are left out, by design
     # surfaces
     "course_lib.surfaces.linear_surface": {"args": lambda: dict(x=F("x1"), y=F("y1"), kernels=np.linspace(-1, 3, 5), biases=np.linspace(-2, 2, 4)), "ok": {"kernels": ("len", "ndim"), "biases": ("len", "ndim")}},
@@ -273,40 +273,40 @@ CASES = {
     # widgets
     "course_lib.widgets.explorer_factories": {},
     "course_lib.widgets.cyclical.PlateauProblem": {},
-    "course_lib.widgets.cyclical.PlateauRun": {"args": lambda: dict(xs=np.zeros((3, 2)), losses=np.ones(3), rates=np.full(2, 0.1)), "ok": {"losses": ("len",)}},
+    "course_lib.widgets.cyclical.PlateauRun": {"args": lambda: dict(xs=np.zeros((3, 2)), losses=np.ones(3), rates=np.full(2, 0.1)), "ok": {"xs": PROPAGATE, "losses": PROPAGATE, "rates": PROPAGATE}},  # a diverged run holds inf/nan
     "course_lib.widgets.cyclical.CyclicalExplorer": {"args": lambda: dict(steps=100), "ok": {"problem": "*", "digits_curves": "*"}},
     "course_lib.widgets.cyclical.cyclical_explorer": {"args": lambda: dict(steps=100, step_size=10)},
-    "course_lib.widgets.fdiff.FDiffExplorer": {"ok": {"log_step": ("neg",)}},
-    "course_lib.widgets.fdiff.fdiff_explorer": {"args": lambda: dict(log_step=-3.0), "ok": {"log_step": ("neg",)}},
+    "course_lib.widgets.fdiff.FDiffExplorer": {"ok": {"log_step": ("neg", "zero")}},
+    "course_lib.widgets.fdiff.fdiff_explorer": {"args": lambda: dict(log_step=-3.0), "ok": {"log_step": ("neg", "zero")}},
     "course_lib.widgets.fdiff.Example": {"args": lambda: dict(f=np.sin, df=np.cos, x0=1.0, label="sin"), "ok": {"x0": NUM, "label": ("str",)}},
-    "course_lib.widgets.gd.GDExplorer": {"args": lambda: dict(steps=20), "ok": {"x0": ("neg",)}},
+    "course_lib.widgets.gd.GDExplorer": {"args": lambda: dict(steps=20), "ok": {"x0": ("neg",), "decay_rate": ("zero",), "b": ("zero",)}},  # b = 0: the valley without its walls
     "course_lib.widgets.gd.gd_explorer": {"args": lambda: dict(steps=20, lr=0.05)},
-    "course_lib.widgets.lr_finder.LRFinderExplorer": {"args": lambda: dict(result=F("rt"))},
-    "course_lib.widgets.lr_finder.lr_finder_explorer": {"args": lambda: dict(result=F("rt"), smoothing=0.9)},
+    "course_lib.widgets.lr_finder.LRFinderExplorer": {"args": lambda: dict(result=F("rt")), "ok": {"smoothing": ("zero",), "diverge_factor": ("none",)}},
+    "course_lib.widgets.lr_finder.lr_finder_explorer": {"args": lambda: dict(result=F("rt"), smoothing=0.9), "ok": {"smoothing": ("zero",)}},
     "course_lib.widgets.lr_finder.default_sweep": {"args": lambda: dict(steps=30), "ok": {"seed": ("zero",)}},
     "course_lib.widgets.lr_finder.descent_fraction": {"args": lambda: dict(view=F("rt"))},
     "course_lib.widgets.lr_finder.crop_warnings": {"args": lambda: dict(view=F("rt"), suggestion=F("rt").suggest())},
     "course_lib.widgets.momentum.MomentumExplorer": {"args": lambda: dict(steps=20), "ok": {"beta": ("zero",), "angle": NUM, "x0": ("neg",)}},
-    "course_lib.widgets.momentum.momentum_explorer": {"args": lambda: dict(steps=20, beta=0.3)},
-    "course_lib.widgets.momentum.region_verdict": {"args": lambda: dict(lr=0.1, beta=0.5, eigenvalues=(1.0, 10.0)), "ok": {"beta": ("zero",)}},
-    "course_lib.widgets.parabola.verdict": {"args": lambda: dict(lr=0.1)},
+    "course_lib.widgets.momentum.momentum_explorer": {"args": lambda: dict(steps=20, beta=0.3), "ok": {"beta": ("zero",)}},
+    "course_lib.widgets.momentum.region_verdict": {"args": lambda: dict(lr=0.1, beta=0.5, eigenvalues=(1.0, 10.0)), "ok": {"beta": ("zero",), "lr": ("zero",), "eigenvalues": ("len",)}},
+    "course_lib.widgets.parabola.verdict": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
     "course_lib.widgets.parabola.ParabolaExplorer": {"ok": {"x0": NUM}},
-    "course_lib.widgets.parabola.off_frame": {"args": lambda: dict(dist=np.array([1.0, 2.0])), "ok": {"dist": ("len", "neg", "nan", "inf")}},
+    "course_lib.widgets.parabola.off_frame": {"args": lambda: dict(dist=np.array([1.0, 2.0])), "ok": {"dist": ("len", "neg", "nan", "inf", "empty")}},
     "course_lib.widgets.parabola.parabola_explorer": {"args": lambda: dict(lr=0.2)},
     "course_lib.widgets.schedule.ScheduleProblem": {"ok": {"angle": NUM, "x0": ("neg",), "noise": ("zero",)}},
     "course_lib.widgets.schedule.ScheduleExplorer": {"args": lambda: dict(steps=40), "ok": {"problem": "*", "noise": ("zero",)}},
     "course_lib.widgets.schedule.schedule_explorer": {"args": lambda: dict(steps=40, lr=0.1)},
-    "course_lib.widgets.schedule.make_schedule": {"args": lambda: dict(schedule="cosine", lr=0.1, steps=40)},
-    "course_lib.widgets.schedule.loss_verdict": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), clean_losses=np.array([3.0, 1.5, 0.5]))},
-    "course_lib.widgets.sgdr.RestartProblem": {"ok": {"x0": ("neg", "zero")}},
-    "course_lib.widgets.sgdr.RestartRun": {"args": lambda: dict(xs=np.zeros((3, 2)), losses=np.ones(3), rates=np.full(2, 0.1)), "ok": {"losses": ("len",), "message": ("str",)}},
+    "course_lib.widgets.schedule.make_schedule": {"args": lambda: dict(schedule="cosine", lr=0.1, steps=40), "ok": {"decay": ("zero",), "min_frac": ("zero",), "mode": ("str",)}},
+    "course_lib.widgets.schedule.loss_verdict": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), clean_losses=np.array([3.0, 1.5, 0.5])), "ok": {"losses": PROPAGATE, "clean_losses": PROPAGATE}},  # a diverging run: said in words
+    "course_lib.widgets.sgdr.RestartProblem": {"ok": {"x0": ("neg", "zero"), "noise": ("zero",)}},
+    "course_lib.widgets.sgdr.RestartRun": {"args": lambda: dict(xs=np.zeros((3, 2)), losses=np.ones(3), rates=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "xs": PROPAGATE, "losses": PROPAGATE, "rates": PROPAGATE}},
     "course_lib.widgets.sgdr.SGDRExplorer": {"args": lambda: dict(steps=100, t0=20), "ok": {"problem": "*", "min_lr": ("zero",), "seed": ("zero",)}},
     "course_lib.widgets.sgdr.sgdr_explorer": {"args": lambda: dict(steps=100, t0=20)},
-    "course_lib.widgets.shootout.loss_limits": {"args": lambda: dict(values=np.array([1.0, 0.5, 0.3])), "ok": {"values": ("len", "nan", "inf", "ndim")}},
-    "course_lib.widgets.shootout.number": {"args": lambda: dict(x=0.5), "ok": {"x": ("nan", "inf", "neg", "zero")}},
-    "course_lib.widgets.shootout.curve_stats": {"args": lambda: dict(curves=np.array([[0.1, 0.5], [0.2, 0.6]])), "ok": {"curves": ("nan", "len")}},
+    "course_lib.widgets.shootout.loss_limits": {"args": lambda: dict(values=np.array([1.0, 0.5, 0.3])), "ok": {"values": ("len", "nan", "inf", "ndim", "empty")}},  # non-finite values are left out; none: a default axis
+    "course_lib.widgets.shootout.number": {"args": lambda: dict(x=0.5), "ok": {"x": ("nan", "inf", "neg", "zero")}},  # any number is printed
+    "course_lib.widgets.shootout.curve_stats": {"args": lambda: dict(curves=np.array([[0.1, 0.5], [0.2, 0.6]])), "ok": {"curves": ("nan", "inf", "len")}},  # non-finite points are left out
     "course_lib.widgets.shootout.final_ranges": {"args": lambda: dict(result=F("so"), names=["const"])},
-    "course_lib.widgets.shootout.ranges_overlap": {"args": lambda: dict(ranges=[(0.1, 0.3, 0.5), (0.3, 0.5, 0.7)]), "ok": {"ranges": ("len",)}},
+    "course_lib.widgets.shootout.ranges_overlap": {"args": lambda: dict(ranges=[(0.1, 0.3, 0.5), (0.3, 0.5, 0.7)]), "ok": {"ranges": ("len", "nan", "inf")}},  # a diverged schedule's range is nan: never overlaps
     "course_lib.widgets.shootout.ShootoutExplorer": {"args": lambda: dict(result=F("so"))},
     "course_lib.widgets.shootout.shootout_explorer": {"args": lambda: dict(result=F("so"))},
     "course_lib.widgets.surface.SurfaceExplorer": {"args": lambda: dict(steps=10, n_grid=21), "ok": {"kernel": NUM, "bias": NUM}},
