@@ -337,6 +337,10 @@ def shootout(recipes: Mapping[str, object], init, model, x, y, *, validation_dat
         target = positive_number(target, "target")
         if target > 1:
             raise ValueError(f"target must be an accuracy in (0, 1], got {target!r}")
+    guess = None
+    if classify:        # what always answering the most frequent validation class scores
+        labels = y_val.argmax(axis=-1) if y_val.ndim == 2 else y_val
+        guess = float(np.max(np.unique(labels, return_counts=True)[1]) / len(labels))
     per_epoch = -(-len(x) // batch_size)
     every = per_epoch if eval_every is None else count(eval_every, "eval_every")
     epochs = -(-steps // per_epoch)
@@ -359,7 +363,8 @@ def shootout(recipes: Mapping[str, object], init, model, x, y, *, validation_dat
                                    epochs=epochs, batch_size=batch_size, seed=seed,
                                    eval_train=False, verbose=0, callbacks=[evaluator],
                                    momentum=momentum)
-            runs[name].append(_make_run(name, seed, evaluator, history, steps, every, target))
+            runs[name].append(_make_run(name, seed, evaluator, history, steps, every, target,
+                                        guess))
     return Shootout(names=list(checked), seeds=seeds, steps=steps, target=target,
                     eval_every=every, batch_size=batch_size,
                     rates={n: b[3] for n, b in built.items()},
@@ -395,7 +400,21 @@ def _build(name, recipe: Recipe, steps: int, planned: int, default_opt):
     return lr, momentum, opt, rates[:steps], np.asarray(betas[:steps], dtype=float)
 
 
-def _make_run(name, seed, ev: _Evaluator, history, steps, every, target) -> Run:
+def _ended_diverged(loss, acc, guess) -> bool:
+    """The course's rule on a run's validation curve: the final loss is inf/nan, or it
+    ended above a million times its start (:mod:`course_lib._divergence`) while the
+    accuracy (classification) is no better than twice what guessing the most frequent
+    class scores. A classifier whose loss exploded on a few confidently wrong answers but
+    that still gets most answers right (lesson 09's runs at ten times a good rate) has
+    not diverged."""
+    if not _divergence.is_finite(loss[-1]):
+        return True
+    if not _divergence.diverged(loss[-1], loss[0], _divergence.FLAG_FACTOR):
+        return False
+    return guess is None or not (acc[-1] > 2.0 * guess)
+
+
+def _make_run(name, seed, ev: _Evaluator, history, steps, every, target, guess=None) -> Run:
     eval_steps = eval_schedule(steps, every)
     acc = np.full(len(eval_steps), np.nan)
     loss = np.full(len(eval_steps), np.nan)
@@ -404,9 +423,7 @@ def _make_run(name, seed, ev: _Evaluator, history, steps, every, target) -> Run:
         acc[index[when]] = a
         loss[index[when]] = l
     diverged = history.diverged_at
-    if diverged is None and _divergence.diverged(loss[-1], loss[0], _divergence.FLAG_FACTOR):
-        # the course's rule on the validation loss: non-finite, or ending above a million
-        # times its start (finite overflow of the logits; fit alone cannot see it)
+    if diverged is None and _ended_diverged(loss, acc, guess):
         diverged = int(eval_steps[-1])
     final_acc = math.nan if diverged is not None else float(acc[-1])
     final_loss = math.nan if diverged is not None else float(loss[-1])

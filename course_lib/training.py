@@ -30,8 +30,9 @@ ends the run. :class:`Snapshots` keeps copies of the parameters (for snapshot en
 
 A run that stays finite but *ends* with a minibatch loss above a million times its first
 one (``course_lib._divergence``, the rule every tool of the course uses) is not stopped,
-but it is reported as diverged: ``history.diverged_at`` is the first step above that
-factor, the message says so, and ``verbose >= 1`` prints it. Runs that pass through huge
+but it is reported as diverged: ``history.diverged`` is True, ``history.blew_up_at`` is the
+first step above that factor (``diverged_at`` stays ``None``: nothing was stopped), the
+message says so, and ``verbose >= 1`` prints it. Runs that pass through huge
 losses and recover are not flagged. Losses of ordinary size print with four decimals,
 huge ones in ``.4g`` form.
 """
@@ -83,6 +84,9 @@ class History:
     message: str = ""
     stop_training: bool = False
     momentums: List[float] = field(default_factory=list)
+    #: set when the run finished but its minibatch loss ended above a million times the
+    #: first one (the first step above that factor); see the module docstring
+    blew_up_at: Optional[int] = None
 
     def __post_init__(self):
         for name in ("lrs", "losses", "epochs", "train_loss", "train_acc", "val_loss",
@@ -91,13 +95,15 @@ class History:
                 raise ValueError(f"{name} must be a list, got {getattr(self, name)!r:.60}")
         whole(self.steps_per_epoch, "steps_per_epoch", minimum=0)
         whole(self.diverged_at, "diverged_at", minimum=0, allow_none=True)
+        whole(self.blew_up_at, "blew_up_at", minimum=0, allow_none=True)
         if not isinstance(self.message, str):
             raise ValueError(f"message must be a string, got {self.message!r}")
         flag(self.stop_training, "stop_training")
 
     @property
     def diverged(self) -> bool:
-        return self.diverged_at is not None
+        """Stopped at inf/nan (or by ``diverge_factor``), or finished blown up (``blew_up_at``)."""
+        return self.diverged_at is not None or self.blew_up_at is not None
 
     @property
     def steps(self) -> int:
@@ -425,7 +431,7 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
         history.message = f"finished {len(history.epochs)} epochs, {step} steps{stopped}"
         late = _divergence.ended_high(history.losses)
         if late is not None:
-            history.diverged_at, sentence = late
+            history.blew_up_at, sentence = late
             history.message += f", but diverged: {sentence}; try a smaller learning rate"
             if verbose >= 1:
                 print(f"training diverged: {history.message}")

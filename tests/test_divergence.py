@@ -44,7 +44,7 @@ def test_fit_flags_a_finite_blow_up_in_words(capsys):
         warnings.simplefilter("error")
         h = training.fit(p, "linear", x, y, lr=10.0, epochs=3, batch_size=16, verbose=2)
     out = capsys.readouterr().out
-    assert h.diverged and h.diverged_at is not None
+    assert h.diverged and h.blew_up_at is not None and h.diverged_at is None
     assert "diverged" in h.message and "more than 1e+06 times its start" in h.message
     assert "training diverged" in out
     assert max(len(word) for word in out.split()) < 20, out        # no wall of digits
