@@ -1,15 +1,26 @@
 """The course's one rule for calling a run *diverged*, and how large numbers are printed.
 
 Used by ``optim.gradient_descent``, ``optimizers.minimize``, ``training.fit``,
-``shootout.shootout`` and the explorers' status lines, so every tool says the same thing.
+``shootout.shootout`` and, through their results, the explorers' status lines, so every
+tool says the same thing.
 
-The rule (:func:`diverged`): a run has diverged when its loss (or its parameters) became
-inf/nan, or, with a ``factor``, when the loss rose above ``factor`` times its start. A
-stopping rule with a factor is opt-in in ``fit`` (lesson 09's bold runs pass through
-losses above 1e17 times their start and still end well), so by default ``fit`` only
-*flags* such a run: :func:`blew_up` names the worst loss in the History's message
-("the loss rose to 1.2e+17, above 1e+06 times its start ..."), without stopping it or
-changing what it computes.
+The rule: a run has diverged when its loss (or its parameters) became inf/nan — that
+stops it at once — or when it *finished* with a finite loss above :data:`FLAG_FACTOR`
+(a million) times its start (:func:`ended_high`). The second case is flagged, not stopped:
+what the run computed is kept, the result says in words that it diverged and counts as
+diverged (``Path.diverged_at`` / ``History.blew_up_at`` name the first step above the
+factor). A run that passes through huge losses and comes back is not flagged (lesson 09's
+bold rates reach 1e17 times their start and recover). ``fit(diverge_factor=F)`` is the
+opt-in rule that *stops* at the first loss above ``F`` times the first one.
+
+For a classifier the shoot-out adds one condition: a run whose loss ended blown up but
+whose accuracy is still more than twice what guessing scores has not diverged (its loss
+is dominated by a few confidently wrong answers; lesson 09's runs at ten times a good
+rate keep more than 90% right).
+
+Numbers: :func:`fmt` prints at most four significant digits (``.4g``), :func:`loss_text`
+keeps the usual four decimals for ordinary losses and switches to ``.4g`` above 1e4, so a
+blown-up run never prints a wall of digits.
 """
 from __future__ import annotations
 

@@ -99,6 +99,19 @@ def _check_state(state, params, name: str = "state"):
         raise ValueError(f"{name} must come from this optimizer's init(params), got {state!r:.60}")
 
 
+def _checking(step):
+    """``step`` preceded by ``self.check_step(...)``; ``inspect.getsource`` still shows
+    the rule itself (``functools.wraps`` keeps it reachable)."""
+    import functools
+
+    @functools.wraps(step)
+    def checked(self, params, grads, state, lr, *args, **kwargs):
+        self.check_step(params, grads, state, lr, *args, **kwargs)
+        return step(self, params, grads, state, lr, *args, **kwargs)
+
+    return checked
+
+
 def _zeros_like(tree):
     return tree_map(lambda p: np.zeros_like(np.asarray(p, dtype=float)), tree)
 
@@ -109,6 +122,18 @@ class Optimizer:
     """Base class: ``init(params) -> state`` and ``step(params, grads, state, lr) -> (params, state)``."""
 
     name = "optimizer"
+
+    def __init_subclass__(cls, **kwargs):
+        """Every subclass's ``step`` checks its arguments first (:meth:`check_step`), so
+        the update rules themselves stay as short as the equations (lesson 04 prints them)."""
+        super().__init_subclass__(**kwargs)
+        if "step" in vars(cls):
+            cls.step = _checking(vars(cls)["step"])
+
+    def check_step(self, params, grads, state, lr, **extra) -> None:
+        """The checks before each update: cheap, types and structure only (inf/nan values
+        pass, so the caller can detect divergence itself)."""
+        _step_args(params, grads, lr)
 
     def init(self, params):
         return None
@@ -127,7 +152,6 @@ class SGD(Optimizer):
     name = "sgd"
 
     def step(self, params, grads, state, lr):
-        _step_args(params, grads, lr)
         return tree_map(lambda p, g: p - lr * g, params, grads), state
 
 
@@ -154,18 +178,19 @@ class Momentum(Optimizer):
     def name(self):
         return "nesterov" if self.nesterov else "momentum"
 
+    def check_step(self, params, grads, state, lr, beta=None) -> None:
+        _step_args(params, grads, lr)
+        _check_state(state, params)
+        if beta is not None:
+            number(beta, "beta", lo=0.0, hi=1.0, hi_open=True)
+
     def init(self, params):
         return _zeros_like(params)
 
     def step(self, params, grads, state, lr, beta=None):
         """One update with rate ``lr``; ``beta`` (optional) overrides ``self.beta`` for this
         step only, so a momentum schedule (1cycle's cyclical momentum) can change it."""
-        _step_args(params, grads, lr)
-        _check_state(state, params)
-        if beta is None:
-            b = self.beta
-        else:
-            b = number(beta, "beta", lo=0.0, hi=1.0, hi_open=True)
+        b = self.beta if beta is None else beta
         velocity = tree_map(lambda v, g: b * v + g, state, grads)
         if self.nesterov:
             new = tree_map(lambda p, g, v: p - lr * (g + b * v), params, grads, velocity)
@@ -195,11 +220,13 @@ class Adam(Optimizer):
     def init(self, params):
         return {"t": 0, "m": _zeros_like(params), "s": _zeros_like(params)}
 
-    def step(self, params, grads, state, lr):
+    def check_step(self, params, grads, state, lr) -> None:
         _step_args(params, grads, lr)
         if not isinstance(state, dict) or not {"t", "m", "s"} <= state.keys():
             raise ValueError(f"state must come from Adam().init(params), got {state!r:.60}")
         _check_state(state["m"], params)
+
+    def step(self, params, grads, state, lr):
         b1, b2, eps = self.beta1, self.beta2, self.eps
         t = state["t"] + 1
         m = tree_map(lambda m, g: b1 * m + (1 - b1) * g, state["m"], grads)

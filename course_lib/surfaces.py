@@ -79,8 +79,10 @@ def linear_surface_grad(x, y, K, B, loss: str = "mse"):
         raise ValueError(f"loss must be 'mse' or 'mae', got {loss!r}")
     x, y = _xy(x, y)
     K, B = array(K, "K", min_len=1), array(B, "B", min_len=1)
-    if K.shape != B.shape:
-        raise ValueError(f"K and B must have the same shape, got {K.shape} and {B.shape}")
+    try:
+        np.broadcast_shapes(K.shape, B.shape)
+    except ValueError:
+        raise ValueError(f"K and B must have shapes that broadcast, got {K.shape} and {B.shape}") from None
     err = K[..., None] * x + B[..., None] - y
     d = 2.0 * err if loss == "mse" else np.sign(err)
     return np.mean(d * x, axis=-1), np.mean(d, axis=-1)
