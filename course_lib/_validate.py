@@ -260,3 +260,18 @@ def path_fields(xs, losses, rates) -> None:
         raise ValueError(f"losses must hold one value per point of xs ({len(xs)}), got {len(losses)}")
     if len(array(rates, "rates", ndim=1, min_len=0, finite=False)) != len(xs) - 1:
         raise ValueError(f"rates must hold one rate per update ({len(xs) - 1}), got {len(rates)}")
+
+
+def unbroadcast_args(g, shape) -> np.ndarray:
+    """The checks of ``autodiff.unbroadcast``: ``shape`` a tuple of sizes, ``g`` an array
+    of numbers whose trailing axes can be summed back to ``shape``."""
+    if not isinstance(shape, tuple) or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0 for n in shape):
+        raise ValueError(f"shape must be a tuple of sizes such as (2, 3), got {shape!r}")
+    if isinstance(g, (str, bytes)) or g is None:
+        raise ValueError(f"g must be an array of numbers, got {g!r}")
+    g = np.asarray(g, dtype=float)
+    tail = g.shape[g.ndim - len(shape):] if len(shape) else ()
+    if g.ndim < len(shape) or any(s != 1 and gs != s for s, gs in zip(shape, tail)):
+        raise ValueError(f"g of shape {g.shape} cannot be summed back to shape {shape}")
+    return g

@@ -28,6 +28,8 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ._validate import flag, text, unbroadcast_args
+
 __all__ = ["Tensor", "as_tensor", "unbroadcast", "grad", "value_and_grad"]
 
 Rule = Callable[[np.ndarray], np.ndarray]
@@ -35,14 +37,7 @@ Rule = Callable[[np.ndarray], np.ndarray]
 
 def unbroadcast(g: np.ndarray, shape: Tuple[int, ...]) -> np.ndarray:
     """Sum ``g`` over the axes that broadcasting added or stretched, to get ``shape`` back."""
-    if isinstance(shape, (str, bytes)) or not isinstance(shape, tuple) or not all(
-            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise ValueError(f"shape must be a tuple of sizes such as (2, 3), got {shape!r}")
-    if isinstance(g, (str, bytes)) or g is None:
-        raise ValueError(f"g must be an array of numbers, got {g!r}")
-    g = np.asarray(g, dtype=float)
-    if g.ndim < len(shape) or any(s != 1 and gs != s for s, gs in zip(shape, g.shape[g.ndim - len(shape):])):
-        raise ValueError(f"g of shape {g.shape} cannot be summed back to shape {shape}")
+    g = unbroadcast_args(g, shape)
     while g.ndim > len(shape):                      # leading axes broadcasting added
         g = g.sum(axis=0)
     for axis, size in enumerate(shape):             # axes of length 1 that were stretched
@@ -73,10 +68,7 @@ class Tensor:
             self.data = np.array(data, dtype=float)
         except (TypeError, ValueError):
             raise ValueError(f"data must be a number or an array of numbers, got {data!r}") from None
-        if not isinstance(op, str):
-            raise ValueError(f"op must be a string (the operation's name), got {op!r}")
-        if not isinstance(constant, (bool, np.bool_)):
-            raise ValueError(f"constant must be True or False, got {constant!r}")
+        text(op, "op"), flag(constant, "constant")
         self.grad = np.zeros_like(self.data)
         self.parents = tuple(parents)
         self.op = op
