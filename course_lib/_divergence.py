@@ -8,7 +8,7 @@ The rule: a run has diverged when its loss (or its parameters) became inf/nan â€
 stops it at once â€” or when it *finished* with a finite loss above :data:`FLAG_FACTOR`
 (a million) times its start (:func:`ended_high`). The second case is flagged, not stopped:
 what the run computed is kept, the result says in words that it diverged and counts as
-diverged (``Path.diverged_at`` / ``History.blew_up_at`` name the first step above the
+diverged (``Path.blew_up_at`` / ``History.blew_up_at`` name the first step above the
 factor). A run that passes through huge losses and comes back is not flagged (lesson 09's
 bold rates reach 1e17 times their start and recover). ``fit(diverge_factor=F)`` is the
 opt-in rule that *stops* at the first loss above ``F`` times the first one.

@@ -8,8 +8,8 @@ inf or nan, the run stops, the result says at which step, and (with ``verbose=Tr
 one line is printed instead of a wall of ``RuntimeWarning``s. A run whose loss stays
 finite but *ends* above ``course_lib._divergence.FLAG_FACTOR`` (a million) times its start
 has diverged too (the course's one rule, :mod:`course_lib._divergence`): it is not stopped
-(its numbers are what they are), but ``diverged_at`` is the first step above that factor
-and the message says so.
+(its numbers are what they are), but ``blew_up_at`` is the first step above that factor,
+``diverged`` is True and the message says so.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def _flag_blow_up(result: Path) -> None:
     """Mark a finished run whose finite loss ended above the course's factor as diverged."""
     late = _divergence.ended_high(result.losses)
     if late is not None:
-        result.diverged_at, sentence = late
+        result.blew_up_at, sentence = late
         result.message = f"{result.message}, but diverged: {sentence}; try a smaller learning rate"
 
 
@@ -86,7 +86,7 @@ def gradient_descent(
     Divergence: the run stops at the first update whose point, gradient or loss is inf/nan
     (``xs`` ends at the last finite point). A run whose loss stays finite but ends above a
     million times its start runs to the end and is reported as diverged too
-    (``diverged_at``: the first step above that factor).
+    (``blew_up_at``: the first step above that factor; ``diverged_at`` stays None).
     """
     function(grad_fn, "grad_fn")
     function(callback, "callback", allow_none=True)

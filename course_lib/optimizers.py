@@ -266,6 +266,9 @@ class Path:
     losses: Optional[np.ndarray] = None
     diverged_at: Optional[int] = None
     message: str = field(default="")
+    #: a finished run whose loss ended above a million times its start: the first step
+    #: above that factor (``course_lib._divergence``); ``diverged_at`` is for stops only
+    blew_up_at: Optional[int] = None
 
     def __post_init__(self):
         xs = array(self.xs, "xs", ndim=2)
@@ -276,6 +279,8 @@ class Path:
             raise ValueError(f"losses must hold one value per point of xs ({len(xs)})")
         if self.diverged_at is not None:
             count(self.diverged_at, "diverged_at", minimum=0)
+        if self.blew_up_at is not None:
+            count(self.blew_up_at, "blew_up_at", minimum=0)
         if not isinstance(self.message, str):
             raise ValueError(f"message must be a string, got {self.message!r}")
 
@@ -285,7 +290,8 @@ class Path:
 
     @property
     def diverged(self) -> bool:
-        return self.diverged_at is not None
+        """Stopped at inf/nan (``diverged_at``) or finished blown up (``blew_up_at``)."""
+        return self.diverged_at is not None or self.blew_up_at is not None
 
 
 def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, *,
@@ -296,7 +302,7 @@ def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, 
     step whose point or gradient becomes inf/nan; the message names that step. With a
     ``loss_fn``, a run whose loss stays finite but ends above a million times its start
     (the course's rule, :mod:`course_lib._divergence`) runs to the end and is reported as
-    diverged (``diverged_at``: the first step above that factor).
+    diverged (``blew_up_at``: the first step above that factor; ``diverged_at`` stays None).
     """
     from .schedules import as_schedule  # local: keeps this module light
 
@@ -336,6 +342,6 @@ def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, 
     if diverged_at is None and losses is not None:
         late = _divergence.ended_high(path.losses)
         if late is not None:
-            path.diverged_at, sentence = late
+            path.blew_up_at, sentence = late
             path.message = f"{message}, but diverged: {sentence}; try a smaller learning rate"
     return path

@@ -83,7 +83,8 @@ def test_minimize_flags_adam_with_a_huge_rate():
         warnings.simplefilter("error")
         path = optimizers.minimize(functions.rosenbrock_grad, [2.0, 2.0], "adam", 1e6, 300,
                                    loss_fn=q)
-    assert path.diverged and "but diverged" in path.message
+    assert path.diverged and path.blew_up_at is not None and path.diverged_at is None
+    assert "but diverged" in path.message
     assert np.all(np.isfinite(path.xs)) and len(path.xs) == 301      # not stopped
 
 

@@ -146,7 +146,7 @@ class MomentumExplorer(Explorer):
         """What the panels cannot show, in words (``""`` when they show it all)."""
         notes = []
         for name, res, d in (("heavy ball", hb, d_hb), ("plain GD", gd, d_gd)):
-            if res.diverged:
+            if res.diverged_at is not None:
                 notes.append(f"{name} became inf/nan at step {res.diverged_at} and is drawn "
                              f"up to there")
             out = first_outside(res.xs, XLIM, YLIM)

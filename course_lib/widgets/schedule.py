@@ -304,7 +304,7 @@ class ScheduleExplorer(Explorer):
         note = f" ({'; '.join(notes)})" if notes else ""
         above = int(np.sum(rates > self.problem.stability_limit))
         warn = f"; {above} steps above the stability limit" if above else ""
-        if res.diverged:
+        if res.diverged_at is not None:
             self.verdict = "diverged"
             return f"<b style='color:#b00'>✗ {sched!r}: {res.message}</b>{note}"
         if v["noise"] == 0:

@@ -153,7 +153,7 @@ class SurfaceExplorer(Explorer):
                          f"is off the frame: no end line drawn")
             note += ")"
         name = v["loss"].upper()
-        if res.diverged:
+        if res.diverged_at is not None:
             return f"<b style='color:#b00'>✗ {name}: {res.message}</b>{note}"
         if res.losses[-1] > 10 * res.losses[0]:
             return (f"<b style='color:#b00'>✗ {name}: the loss grew from {res.losses[0]:.4g} to "

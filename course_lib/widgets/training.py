@@ -145,7 +145,7 @@ class TrainingExplorer(Explorer):
             notes.append(f"from epoch {high[0] / per_epoch:.2f} the loss is above "
                          f"{fmt(LOSS_CEILING)}, not drawn")
         note = f" ({'; '.join(notes)})" if notes else ""
-        if hist.diverged:
+        if hist.diverged_at is not None:
             return f"<b style='color:#b00'>✗ {hist.message}</b>{note}"
         if not losses[-1] <= 10 * losses[0]:
             return (f"<b style='color:#b00'>✗ the loss grew from {losses[0]:.4g} to "
