@@ -55,6 +55,13 @@ def _fixtures():
                 rt=rt, so=so, lrt=lrt)
 
 
+def prepare():
+    """Build the shared fixtures (a range test, a small shoot-out) and import the
+    explorers before the harness starts timing calls."""
+    _fixtures()
+    import course_lib.widgets  # noqa: F401
+
+
 def F(name):
     return _fixtures()[name]
 

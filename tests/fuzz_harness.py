@@ -170,6 +170,8 @@ def fuzz(cases, skip_packages=()):
     """Run every case; return ``(records, baseline_failures, missing, warning_calls)``."""
     found = public_callables(skip_packages)
     records, baseline_failures, warning_calls = [], [], []
+    if hasattr(cases, "prepare"):
+        cases.prepare()            # shared fixtures, built once outside the timed calls
     missing = sorted(n for n in found if n not in cases.CASES and n not in cases.SKIP)
     targets = [(n, found[n]) for n in sorted(found) if n in cases.CASES]
     targets += [(n, None) for n in sorted(cases.EXTRA)]
