@@ -4,7 +4,9 @@
 Prints (asserts nothing, timings are noisy):
 
 * one training epoch of the digit network (64-32-10 MLP, 1438 images, batch 32, SGD /
-  momentum / Adam): median over 7 epochs, in ms, and the time per step;
+  momentum / Adam): median over 7 epochs, in ms, and the time per step, with fit's
+  gradient from ``course_lib.backprop`` (its default for this network) and from autograd
+  (a ``grad_fn`` that traces the same loss), side by side;
 * ``evaluate`` on the validation set, and a 25 x 25 loss-plane slice of the network;
 * the in-process update time of the surface explorer (lesson 03) and of the training
   explorer (lesson 04; a first visit to a setting and a cached revisit), median and max
@@ -23,6 +25,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np  # noqa: E402
 
+from autograd import value_and_grad  # noqa: E402
+
 from _timing import median_ms  # noqa: E402
 from course_lib import data, models, surfaces, training  # noqa: E402
 
@@ -35,14 +39,21 @@ def training_epoch() -> None:
     steps = int(np.ceil(len(split.x_train) / 32))
     print(f"digit network 64-32-10, {len(split.x_train)} training images, batch 32 "
           f"({steps} steps per epoch)")
-    print(f"{'optimizer':<10} {'median ms/epoch':>16} {'max ms':>8} {'us/step':>8}")
+    objective = training.loss_fn("mlp", "cross_entropy")
+    traced = value_and_grad(lambda p, xb, yb: objective(p, (xb, yb)))
+    print(f"{'optimizer':<10} {'gradient':<10} {'median ms/epoch':>16} {'max ms':>8} {'us/step':>8}"
+          f" {'autograd / backprop':>20}")
     for opt, lr in [("sgd", 0.1), ("momentum", 0.05), ("adam", 3e-3)]:
-        def one_epoch():
-            training.fit(net, "mlp", split.x_train, split.y_train, loss="cross_entropy",
-                         optimizer=opt, lr=lr, epochs=1, batch_size=32, eval_train=False,
-                         verbose=0)
-        med, worst = median_ms(one_epoch, 7)
-        print(f"{opt:<10} {med:16.1f} {worst:8.1f} {med / steps * 1e3:8.0f}")
+        per_step = {}
+        for label, grad_fn in (("backprop", None), ("autograd", traced)):
+            def one_epoch():
+                training.fit(net, "mlp", split.x_train, split.y_train, loss="cross_entropy",
+                             optimizer=opt, lr=lr, epochs=1, batch_size=32, eval_train=False,
+                             verbose=0, grad_fn=grad_fn)
+            med, worst = median_ms(one_epoch, 7)
+            per_step[label] = med / steps * 1e3
+            ratio = f"{per_step['autograd'] / per_step['backprop']:20.1f}" if label == "autograd" else ""
+            print(f"{opt:<10} {label:<10} {med:16.1f} {worst:8.1f} {per_step[label]:8.0f} {ratio}")
     med, _ = median_ms(lambda: training.evaluate(net, "mlp", split.x_val, split.y_val,
                                                   "cross_entropy"), 20)
     print(f"evaluate on {len(split.x_val)} validation images: {med:.2f} ms")

@@ -691,7 +691,9 @@ def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
     recorder = validation_recorder(loss_fn, val_batches, val_every, val_metric)
     batch_at = _batch_source(batches, steps)
     rates = sweep_rates(min_lr, max_lr, steps, mode)
-    vg = grad_fn if grad_fn is not None else value_and_grad(loss_fn)
+    if grad_fn is None:  # training.loss_fn's objectives carry a fast exact one
+        grad_fn = getattr(loss_fn, "value_and_grad", None) or value_and_grad(loss_fn)
+    vg = grad_fn
 
     p = copy.deepcopy(params)             # the caller's params are never touched
     state = opt.init(p)

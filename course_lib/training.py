@@ -47,7 +47,7 @@ import numpy as np
 from autograd import value_and_grad
 
 from . import data as _data
-from . import models
+from . import backprop, models
 from . import _divergence
 from ._divergence import loss_text
 from ._validate import count, flag, function, positive_number, seed_value, tree, whole
@@ -198,13 +198,20 @@ def predict_fn(model) -> Callable:
 
 def loss_fn(model, loss) -> Callable:
     """The objective ``f(params, batch) = loss(model(params, x), y)`` with ``batch = (x, y)``:
-    the form ``lr_finder.lr_range_test`` and ``autograd.grad`` take."""
+    the form ``lr_finder.lr_range_test`` and ``autograd.grad`` take. Its attribute
+    ``value_and_grad(params, batch) -> (loss, grads)`` gives the gradient too (the range test
+    uses it)."""
     predict, lossf = predict_fn(model), models.get_loss(loss)
 
     def objective(params, batch):
         x, y = batch
         return lossf(predict(params, x), y)
 
+    # the loss and its gradient in one call, for lr_finder.lr_range_test: autograd's, or
+    # hand-written backpropagation for the course's MLP under cross-entropy (same numbers)
+    by_pair = backprop.value_and_grad_for(predict, lossf, value_and_grad(
+        lambda params, x, y: objective(params, (x, y))))
+    objective.value_and_grad = lambda params, batch: by_pair(params, *batch)
     return objective
 
 
@@ -333,7 +340,9 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
     if grad_fn is None:
         def objective(p, xb, yb):
             return lossf(predict(p, xb), yb)      # forward pass, then the loss
-        grad_fn = value_and_grad(objective)       # loss and gradient in one call
+        # loss and gradient in one call: autograd, or for the course's MLP under cross-entropy
+        # the same numbers from backpropagation written by hand (course_lib.backprop)
+        grad_fn = backprop.value_and_grad_for(predict, lossf, value_and_grad(objective))
     rng = _data.rng_from(seed)
     classify = _is_classification(lossf)
 

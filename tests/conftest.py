@@ -9,3 +9,25 @@ from pathlib import Path
 
 # tests/browser_support.py is imported by the browser tests and the browser benchmark
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+# --- running on every core -------------------------------------------------------------------
+# pyproject.toml runs the suite with pytest-xdist (`-n auto --dist loadfile
+# --no-loadscope-reorder`): each file (a test module, or one notebook, whose cells must run in
+# order on one kernel) goes whole to one worker, in the order below. The longest files go first
+# and the many short unit-test modules last, so the workers finish at about the same time: the
+# browser tests (one Jupyter server and one Chromium per worker that runs them, about half of
+# the suite's serial time), then the notebooks, then the rest. Serial runs (`-n 0`) use the
+# same order.
+
+def _cost_rank(item) -> int:
+    path = Path(str(item.fspath))
+    if path.name == "test_browser.py":
+        return 0
+    if path.suffix == ".ipynb":
+        return 1
+    return 2
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=_cost_rank)  # stable: the order within a rank is pytest's

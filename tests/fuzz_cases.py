@@ -103,6 +103,9 @@ CASES = {
     "course_lib.autodiff.unbroadcast": {"args": lambda: dict(g=np.ones((3, 2)), shape=(2,)), "ok": {"g": ("nan", "inf", "len")}},  # g of shape (4, 2) sums back to (2,) as well
     "course_lib.autodiff.grad": {"args": lambda: dict(f=lambda x: x * x), "ok": {"argnum": ("zero",)}},
     "course_lib.autodiff.value_and_grad": {"args": lambda: dict(f=lambda x: x * x), "ok": {"argnum": ("zero",)}},
+    # backprop
+    "course_lib.backprop.mlp_cross_entropy": {"args": lambda: dict(params=F("mlp"), x=F("xc"), y=F("yc")), "ok": {"x": PROPAGATE, "params": ("nan",)}},
+    "course_lib.backprop.value_and_grad_for": {"args": lambda: dict(predict=models.mlp, lossf=models.cross_entropy, fallback=lambda p, x, y: (0.0, p)), "ok": {"fallback": "*"}},  # handed back unchanged (its caller checks it)
     # claims
     "course_lib.claims.claim": {"args": lambda: dict(statement="two is even", holds=True), "ok": {"statement": ("str",)}},
     "course_lib.claims.Claim": {"args": lambda: dict(statement="two is even", holds=True), "ok": {"statement": ("str",)}},

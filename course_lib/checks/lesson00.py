@@ -1,13 +1,13 @@
 """Checkers for lesson 00 (welcome): a warm-up to show how exercises work."""
 from __future__ import annotations
 
-from . import catalogue, check_function, check_number, never_raises
+from . import CheckResult, catalogue, check_function, check_number, never_raises
 
 __all__ = ["slope", "gd_step"]
 
 
 @never_raises
-def slope(answer) -> "CheckResult":
+def slope(answer) -> CheckResult:
     """Lesson 00, exercise 1: the slope of ``f(x) = x**2`` at ``x = 3``."""
     return check_number(answer, 6.0, "slope at x = 3", rtol=1e-9,
                         hint="the derivative of x**2 is 2 * x",
@@ -21,7 +21,7 @@ def _gd_step(x, lr):
 
 
 @never_raises
-def gd_step(fn) -> "CheckResult":
+def gd_step(fn) -> CheckResult:
     """Lesson 00, exercise 2: ``fn(x, lr)``: one gradient-descent step on ``f(x) = x**2``."""
     cases = [(3.0, 0.1), (-2.0, 0.25), (1.5, 1.2), (0.0, 0.5)]
     diagnose = catalogue(
