@@ -69,7 +69,10 @@ def mlp_cross_entropy(params: dict, x, y, activation: str = "relu"):
         zs.append(z)
         hs.append(act(z) if k < n_layers else z)
     logits = hs[-1]
-    onehot = _onehot(y, logits.shape[-1])
+    try:
+        onehot = _onehot(y, logits.shape[-1])
+    except ValueError as exc:
+        raise ValueError(f"y: {exc}") from None
     if len(onehot) != len(x):
         raise ValueError(f"y must have one label per row of x, got {len(onehot)} for {len(x)} rows")
     shifted = logits - logits.max(axis=-1, keepdims=True)

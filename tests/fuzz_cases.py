@@ -217,7 +217,7 @@ CASES = {
     "course_lib.momentum_runs.diverges": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, minimum=np.zeros(2), steps=20), "ok": {"x0": ("len",), "beta": ("zero",)}},
     "course_lib.momentum_runs.bisect_limit": {"args": lambda: dict(is_unstable=lambda lr: lr > 1.0, lo=0.1, hi=3.0, resolution=1e-3)},
     # optim
-    "course_lib.optim.GDResult": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",)}},
+    "course_lib.optim.GDResult": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "blew_up_at": ("int",)}},
     "course_lib.optim.gradient_descent": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # optimizers
     "course_lib.optimizers.tree_map": {"args": lambda: dict(fn=np.copy, tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},  # any leaf: a generic container walker
@@ -228,7 +228,7 @@ CASES = {
     "course_lib.optimizers.Momentum": {"ok": {"beta": ("zero",)}},
     "course_lib.optimizers.Adam": {"ok": {"beta1": ("zero",), "beta2": ("zero",)}},
     "course_lib.optimizers.get_optimizer": {"args": lambda: dict(optimizer="adam")},
-    "course_lib.optimizers.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",)}},
+    "course_lib.optimizers.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "blew_up_at": ("int",)}},
     "course_lib.optimizers.minimize": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # plots
     "course_lib.plots.grid": {"args": lambda: dict(xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), n=5)},
@@ -271,7 +271,7 @@ CASES = {
     "course_lib.surfaces.downhill_fraction": {"args": lambda: dict(loss_fn=quad_loss, w=np.ones(3), step=0.1, n_dirs=50), "ok": {"w": ("len",), "seed": ("zero",)}},
     "course_lib.surfaces.downhill_probability": {"args": lambda: dict(dim=10, step=0.1)},
     # training
-    "course_lib.training.History": {"ok": {"lrs": ("empty",), "losses": ("empty",), "epochs": ("empty",), "train_loss": ("empty",), "train_acc": ("empty",), "val_loss": ("empty",), "val_acc": ("empty",), "momentums": ("empty",), "steps_per_epoch": ("zero",), "message": ("str",), "params": "*"}},
+    "course_lib.training.History": {"ok": {"lrs": ("empty",), "losses": ("empty",), "epochs": ("empty",), "train_loss": ("empty",), "train_acc": ("empty",), "val_loss": ("empty",), "val_acc": ("empty",), "momentums": ("empty",), "steps_per_epoch": ("zero",), "message": ("str",), "params": "*", "diverged_at": ("int",), "blew_up_at": ("int",)}},
     "course_lib.training.fit": {"args": lambda: dict(params=F("lin"), model="linear", x=F("x1"), y=F("y1"), lr=0.1, epochs=2, batch_size=8), "ok": {"seed": ("zero",), "epochs": ("zero",), "verbose": ("zero",), "params": ("missing",), "callbacks": ("empty",), "diverge_factor": ("int",)}},
     "course_lib.training.evaluate": {"args": lambda: dict(params=F("lin"), model="linear", x=F("x1"), y=F("y1")), "ok": {"batch_size": ("int",)}},
     "course_lib.training.predict_fn": {"args": lambda: dict(model="mlp")},
