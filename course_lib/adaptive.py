@@ -13,9 +13,11 @@ moments passed and returned explicitly (what lesson 04's exercise asks the stude
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from ._validate import positive_number
+from ._validate import array, positive_number
 from .optimizers import Optimizer, _zeros_like, tree_map
 
 __all__ = ["AdaGrad", "RMSProp", "adam_step", "adam_ratio_bound"]
@@ -91,11 +93,18 @@ def adam_step(params, grads, m, v, t: int, lr: float, beta1: float = 0.9,
 
     The same numbers as :class:`course_lib.optimizers.Adam` (tested).
     """
-    if isinstance(t, (bool, np.bool_)) or int(t) != t or t < 1:
+    if isinstance(t, (bool, np.bool_)) or not isinstance(t, numbers.Real) or not np.isfinite(t) \
+            or int(t) != t or t < 1:
         raise ValueError(f"t must be the number of this update, an integer >= 1, got {t!r}")
     beta1, beta2 = _fraction(beta1, "beta1"), _fraction(beta2, "beta2")
     eps = positive_number(eps, "eps")
-    g = np.asarray(grads, dtype=float)
+    lr = positive_number(lr, "lr", allow_zero=True)
+    p = array(params, "params", min_len=1, finite=False)
+    g = array(grads, "grads", min_len=1, finite=False)
+    for value, name in ((g, "grads"), (array(m, "m", min_len=1, finite=False), "m"),
+                        (array(v, "v", min_len=1, finite=False), "v")):
+        if np.shape(value) != p.shape:
+            raise ValueError(f"{name} must have the shape of params {p.shape}, got {np.shape(value)}")
     new_m = beta1 * np.asarray(m, dtype=float) + (1 - beta1) * g
     new_v = beta2 * np.asarray(v, dtype=float) + (1 - beta2) * g * g
     m_hat = new_m / (1 - beta1 ** int(t))
@@ -114,7 +123,8 @@ def adam_ratio_bound(t: int, beta1: float = 0.9, beta2: float = 0.999) -> float:
     sqrt(v_hat)``, with equality for ``g_i`` proportional to ``w_i / u_i``. It is 1 at ``t = 1``
     and, for ``beta1^2 < beta2``, grows to ``(1 - beta1) / sqrt((1 - beta2)(1 - beta1^2 / beta2))``.
     """
-    if isinstance(t, (bool, np.bool_)) or int(t) != t or t < 1:
+    if isinstance(t, (bool, np.bool_)) or not isinstance(t, numbers.Real) or not np.isfinite(t) \
+            or int(t) != t or t < 1:
         raise ValueError(f"t must be an integer >= 1, got {t!r}")
     beta1, beta2 = _fraction(beta1, "beta1"), _fraction(beta2, "beta2")
     if beta2 == 0:

@@ -28,6 +28,8 @@ from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 
+from ._validate import flag, text, unbroadcast_args
+
 __all__ = ["Tensor", "as_tensor", "unbroadcast", "grad", "value_and_grad"]
 
 Rule = Callable[[np.ndarray], np.ndarray]
@@ -35,7 +37,7 @@ Rule = Callable[[np.ndarray], np.ndarray]
 
 def unbroadcast(g: np.ndarray, shape: Tuple[int, ...]) -> np.ndarray:
     """Sum ``g`` over the axes that broadcasting added or stretched, to get ``shape`` back."""
-    g = np.asarray(g, dtype=float)
+    g = unbroadcast_args(g, shape)
     while g.ndim > len(shape):                      # leading axes broadcasting added
         g = g.sum(axis=0)
     for axis, size in enumerate(shape):             # axes of length 1 that were stretched
@@ -60,10 +62,13 @@ class Tensor:
         if isinstance(data, Tensor):
             raise ValueError("data must be a number or an array, got a Tensor "
                              "(use the Tensor itself, or its .data)")
+        if data is None or isinstance(data, (str, bytes)):
+            raise ValueError(f"data must be a number or an array of numbers, got {data!r}")
         try:
             self.data = np.array(data, dtype=float)
         except (TypeError, ValueError):
             raise ValueError(f"data must be a number or an array of numbers, got {data!r}") from None
+        text(op, "op"), flag(constant, "constant")
         self.grad = np.zeros_like(self.data)
         self.parents = tuple(parents)
         self.op = op

@@ -53,12 +53,15 @@ def mlp_cross_entropy(params: dict, x, y, activation: str = "relu"):
     ``(n, sizes[0])`` and ``y`` integer labels of shape ``(n,)`` or one-hot rows. The grads
     are a dict with the same keys and shapes as ``params`` (as ``autograd.grad`` returns).
     """
-    from .models import _n_layers
+    from .models import _n_layers, _numeric
     if activation not in _ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}, got {activation!r}")
     act, act_backward = _ACTIVATIONS[activation]
     n_layers = _n_layers(params)
-    x = np.asarray(x, dtype=float)
+    x = np.asarray(_numeric(x, "x", 2), dtype=float)       # types and axes only: cheap
+    if x.ndim != 2 or x.shape[1] != np.shape(params["W1"])[0] or len(x) == 0:
+        raise ValueError(f"x must have shape (n, {np.shape(params['W1'])[0]}) for these params, "
+                         f"got {x.shape}")
     # forward: keep each layer's input h and pre-activation z for the backward pass
     hs, zs = [x], []
     for k in range(1, n_layers + 1):
@@ -66,7 +69,12 @@ def mlp_cross_entropy(params: dict, x, y, activation: str = "relu"):
         zs.append(z)
         hs.append(act(z) if k < n_layers else z)
     logits = hs[-1]
-    onehot = _onehot(y, logits.shape[-1])
+    try:
+        onehot = _onehot(y, logits.shape[-1])
+    except ValueError as exc:
+        raise ValueError(f"y: {exc}") from None
+    if len(onehot) != len(x):
+        raise ValueError(f"y must have one label per row of x, got {len(onehot)} for {len(x)} rows")
     shifted = logits - logits.max(axis=-1, keepdims=True)
     log_sum = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     log_probs = shifted - log_sum
@@ -91,6 +99,8 @@ def value_and_grad_for(predict: Callable, lossf: Callable, fallback: Callable) -
     for a single network (2-d weights; a stack of networks goes to ``fallback``).
     """
     from . import models
+    from ._validate import function
+    function(predict, "predict"), function(lossf, "lossf")    # fallback is handed back as it is
     if not (predict is models.mlp and lossf is models.cross_entropy):
         return fallback
 

@@ -49,7 +49,9 @@ class Claim:
     __slots__ = ("statement", "holds")
 
     def __init__(self, statement: str, holds: bool):
-        self.statement, self.holds = statement, holds
+        if not isinstance(statement, str) or not statement.strip():
+            raise ValueError(f"statement must be a sentence (a non-empty string), got {statement!r}")
+        self.statement, self.holds = statement, _as_bool(holds, "holds")
 
     def __bool__(self) -> bool:
         return self.holds

@@ -22,7 +22,7 @@ from typing import Iterator, Optional, Tuple
 
 import numpy as np
 
-from ._validate import count, finite_number, positive_number
+from ._validate import array, count, fields, finite_number, flag, positive_number, same_length
 
 __all__ = [
     "linear_data", "load_digits", "DIGITS_SOURCE", "train_val_split", "Standardizer",
@@ -56,7 +56,9 @@ def linear_data(n: int = 200, kernel: float = 2.0, bias: float = -1.0, noise: fl
     kernel = finite_number(kernel, "kernel")
     bias = finite_number(bias, "bias")
     noise = positive_number(noise, "noise", allow_zero=True)
-    if len(x_range) != 2 or not x_range[0] < x_range[1]:
+    if isinstance(x_range, (str, bytes)) or np.ndim(x_range) != 1 or len(x_range) != 2 \
+            or not all(isinstance(v, numbers.Real) and np.isfinite(v) for v in x_range) \
+            or not x_range[0] < x_range[1]:
         raise ValueError(f"x_range must be (low, high) with low < high, got {x_range!r}")
     rng = rng_from(seed)
     x = rng.uniform(x_range[0], x_range[1], size=n)
@@ -79,6 +81,7 @@ def load_digits(flat: bool = True):
     ``course_lib/digits.npz`` (see ``course_lib/DIGITS_LICENSE.md``); loading them needs
     neither scikit-learn nor a network.
     """
+    flat = flag(flat, "flat")
     raw = resources.files("course_lib").joinpath("digits.npz").read_bytes()
     with np.load(io.BytesIO(raw)) as z:
         images = z["images"].astype(float)
@@ -95,10 +98,12 @@ def train_val_split(x, y, val_fraction: float = 0.2, seed=0, stratify: bool = Tr
     labels) each class is split in the same proportion, so both parts keep the class balance.
     Row order within each part is random but fixed by ``seed``.
     """
-    x = np.asarray(x)
-    y = np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"y must have one entry per row of x: got {len(y)} labels for {len(x)} rows")
+    if y is None:
+        raise ValueError("y must hold the labels or targets, got None")
+    x, y = _check_xy(x, y)
+    stratify = flag(stratify, "stratify")
+    if stratify and y.ndim != 1:
+        raise ValueError(f"y must be 1-D class labels when stratify=True, got shape {y.shape}")
     val_fraction = positive_number(val_fraction, "val_fraction")
     if not val_fraction < 1:
         raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction!r}")
@@ -134,7 +139,7 @@ class Standardizer:
         self.std = None
 
     def fit(self, x) -> "Standardizer":
-        x = np.asarray(x, dtype=float)
+        x = array(x, "x", min_ndim=1)
         self.mean = x.mean(axis=0)
         std = x.std(axis=0)
         self.std = np.where(std > 1e-12, std, 1.0)
@@ -159,6 +164,18 @@ class Split:
     y_val: np.ndarray
     scaler: Optional[Standardizer] = None
 
+    def __post_init__(self):
+        for part in ("train", "val"):
+            xs, ys = f"x_{part}", f"y_{part}"
+            array(getattr(self, xs), xs, min_ndim=2)
+            array(getattr(self, ys), ys, min_ndim=1)
+            same_length(getattr(self, xs), getattr(self, ys), xs, ys)
+        if np.shape(self.x_train)[1:] != np.shape(self.x_val)[1:]:
+            raise ValueError(f"x_val must have the features of x_train, got shapes "
+                             f"{np.shape(self.x_train)} and {np.shape(self.x_val)}")
+        if self.scaler is not None and not isinstance(self.scaler, Standardizer):
+            raise ValueError(f"scaler must be a Standardizer or None, got {self.scaler!r}")
+
     @property
     def train(self):
         return self.x_train, self.y_train
@@ -177,6 +194,7 @@ def digits_split(val_fraction: float = 0.2, seed=0, standardize: bool = True) ->
 
     With the defaults: 1437 training and 360 validation images of 64 features each.
     """
+    standardize = flag(standardize, "standardize")
     images, labels = load_digits()
     (xt, yt), (xv, yv) = train_val_split(images, labels, val_fraction, seed, stratify=True)
     scaler = None
@@ -189,13 +207,27 @@ def digits_split(val_fraction: float = 0.2, seed=0, standardize: bool = True) ->
 # --- minibatches ----------------------------------------------------------------------------
 
 def _check_xy(x, y):
+    """``x`` (numbers, one sample per row) and ``y`` (one number per row, or one-hot rows)
+    as arrays; nan is allowed here (the data is only reordered)."""
+    if isinstance(x, (str, bytes, dict)) or x is None:
+        raise ValueError(f"x must hold one sample per row, got {x!r:.60}")
     x = np.asarray(x)
     if x.ndim == 0:
         raise ValueError("x must hold one sample per row, got a scalar")
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"x must hold numbers, got an array of {x.dtype}")
+    if len(x) == 0:
+        raise ValueError("x must hold at least one sample, got none")
     if y is not None:
+        if isinstance(y, (str, bytes, dict)):
+            raise ValueError(f"y must hold one label or target per row of x, got {y!r:.60}")
         y = np.asarray(y)
+        if y.ndim == 0 or y.dtype.kind not in "biuf":
+            raise ValueError(f"y must hold one number per row of x, got {y!r:.60}")
         if len(y) != len(x):
             raise ValueError(f"y must have one entry per row of x: got {len(y)} for {len(x)} rows")
+        if y.ndim > 2:
+            raise ValueError(f"y must be 1-D (or one-hot rows), got shape {y.shape}")
     return x, y
 
 
@@ -210,9 +242,14 @@ def minibatches(x, y, batch_size: int, *, seed=0, shuffle: bool = True,
     """
     x, y = _check_xy(x, y)
     batch_size = count(batch_size, "batch_size")
+    shuffle, drop_last = flag(shuffle, "shuffle"), flag(drop_last, "drop_last")
     n = len(x)
     order = rng_from(seed).permutation(n) if shuffle else np.arange(n)
     stop = n - n % batch_size if drop_last else n
+    return _batches(x, y, order, stop, batch_size)   # checked now, not at the first next()
+
+
+def _batches(x, y, order, stop, batch_size):
     for start in range(0, stop, batch_size):
         idx = order[start:start + batch_size]
         yield x[idx] if y is None else (x[idx], y[idx])
@@ -230,6 +267,7 @@ class Batches:
                  drop_last: bool = False):
         self.x, self.y = _check_xy(x, y)
         self.batch_size = count(batch_size, "batch_size")
+        shuffle, drop_last = flag(shuffle, "shuffle"), flag(drop_last, "drop_last")
         if isinstance(seed, np.random.Generator):
             raise ValueError("seed must be an int here (reset() needs to replay it)")
         self.seed = seed

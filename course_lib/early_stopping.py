@@ -50,6 +50,8 @@ class EarlyStopping:
     def __init__(self, patience: int = 3, min_delta: float = 0.0, restore_best: bool = True):
         self.patience = count(patience, "patience")
         self.min_delta = positive_number(min_delta, "min_delta", allow_zero=True)
+        if not isinstance(restore_best, (bool, np.bool_)):
+            raise ValueError(f"restore_best must be True or False, got {restore_best!r}")
         self.restore_best = bool(restore_best)
         self._reset()
 

@@ -28,7 +28,7 @@ from typing import Optional
 
 import numpy as np
 
-from ._validate import count
+from ._validate import array, count, function, tree
 from .models import softmax
 from .optimizers import tree_map
 from .schedules import as_schedule
@@ -64,6 +64,7 @@ def cycle_ends(schedule, steps: int) -> np.ndarray:
     ``[99, 199, ...]``. For any other schedule (e.g. :func:`~course_lib.schedules.cyclical`)
     a cycle ends where the rate reaches a local minimum and rises again.
     """
+    function(schedule, "schedule")
     steps = count(steps, "steps", minimum=0)
     t = np.arange(steps, dtype=np.int64)
     if steps == 0:
@@ -130,7 +131,12 @@ def _members(snapshots) -> list:
     if isinstance(members, dict):
         raise ValueError("snapshots must be a list of parameter dicts (or a Snapshots callback), "
                          "got a single parameter dict; wrap it in a list")
+    if isinstance(members, (str, bytes)) or not hasattr(members, "__iter__"):
+        raise ValueError(f"snapshots must be a list of parameter dicts (or a Snapshots "
+                         f"callback), got {snapshots!r:.60}")
     members = list(members)
+    for i, member in enumerate(members):
+        tree(member, f"snapshots[{i}]")
     if not members:
         raise ValueError("snapshots must hold at least one set of parameters (no cycle has "
                          "ended yet?)")
@@ -148,7 +154,9 @@ def _last(n: int, last: Optional[int]) -> int:
 
 def predict_proba(params, x, model="mlp") -> np.ndarray:
     """Class probabilities ``softmax(model(params, x))``, shape ``(n, classes)``."""
-    return np.asarray(softmax(predict_fn(model)(params, np.asarray(x))))
+    tree(params, "params", finite=True)
+    x = array(x, "x", ndim=2)
+    return np.asarray(softmax(predict_fn(model)(params, x)))
 
 
 def snapshot_proba(snapshots, x, model="mlp") -> np.ndarray:
@@ -162,7 +170,9 @@ def average_proba(probs, last: Optional[int] = None) -> np.ndarray:
     ``probs`` has shape ``(M, n, classes)`` (as from :func:`snapshot_proba`); the result
     ``(n, classes)`` is again a probability distribution per sample.
     """
-    probs = np.asarray(probs, dtype=float)
+    probs = array(probs, "probs")
+    if np.any(probs < 0) or np.any(probs > 1):
+        raise ValueError("probs must hold probabilities (between 0 and 1)")
     if probs.ndim != 3:
         raise ValueError(f"probs must have shape (members, samples, classes), got {probs.shape}")
     if probs.shape[0] == 0:
@@ -179,7 +189,9 @@ def ensemble_proba(snapshots, x, last: Optional[int] = None, model="mlp") -> np.
 
 
 def _labels(y, n) -> np.ndarray:
-    y = np.asarray(y)
+    y = array(y, "y")
+    if np.any(y != np.round(y)) or np.any(y < 0):
+        raise ValueError("y must hold class labels 0, 1, 2, ... (or one-hot rows)")
     if y.ndim == 2:
         y = y.argmax(axis=-1)
     if y.shape != (n,):
@@ -203,8 +215,10 @@ def member_accuracies(snapshots, x, y, model="mlp") -> np.ndarray:
 
 # --- how different the members are -----------------------------------------------------------
 
-def _classes(pred) -> np.ndarray:
-    pred = np.asarray(pred)
+def _classes(pred, name: str) -> np.ndarray:
+    pred = array(pred, name)
+    if pred.ndim > 2:
+        raise ValueError(f"{name} must be labels (n,) or scores (n, classes), got shape {pred.shape}")
     return pred.argmax(axis=-1) if pred.ndim >= 2 else pred
 
 
@@ -214,7 +228,7 @@ def disagreement_rate(pred_a, pred_b) -> float:
     Each argument is either predicted labels ``(n,)`` or scores (probabilities or logits)
     ``(n, classes)``, whose largest entry is the predicted class.
     """
-    a, b = _classes(pred_a), _classes(pred_b)
+    a, b = _classes(pred_a, "pred_a"), _classes(pred_b, "pred_b")
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"pred_a and pred_b must describe the same samples, got shapes "
                          f"{np.shape(pred_a)} and {np.shape(pred_b)}")
@@ -232,7 +246,7 @@ def pairwise_disagreement(snapshots, x, model="mlp") -> np.ndarray:
 
 def mean_disagreement(matrix) -> float:
     """The mean of a disagreement matrix over distinct pairs (the off-diagonal entries)."""
-    matrix = np.asarray(matrix, dtype=float)
+    matrix = array(matrix, "matrix")
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"matrix must be square, got shape {matrix.shape}")
     m = matrix.shape[0]

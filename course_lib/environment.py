@@ -72,6 +72,11 @@ class Package:
     version: str  # "" when not installed
     minimum: str
 
+    def __post_init__(self):
+        for name in ("name", "version", "minimum"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a string, got {getattr(self, name)!r}")
+
     @property
     def ok(self) -> bool:
         return bool(self.version) and _as_tuple(self.version) >= _as_tuple(self.minimum)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import autograd.numpy as anp
 import numpy as np
 
-from ._validate import finite_number, pair_leading, positive_number
+from ._validate import finite_number, number, pair_leading, point, positive_number
 
 __all__ = [
     "rosenbrock", "rosenbrock_grad", "rosenbrock_hessian",
@@ -31,6 +31,13 @@ def _xy(x):
     return x[0], x[1]
 
 
+def _ab(a, b) -> None:
+    """``a`` and ``b`` must be finite numbers (traced values pass: lesson 02 differentiates)."""
+    for value, name in ((a, "a"), (b, "b")):
+        if not hasattr(value, "_value"):
+            number(value, name)
+
+
 # --- Rosenbrock ------------------------------------------------------------------------
 
 def rosenbrock(x, a: float = 1.0, b: float = 100.0):
@@ -38,6 +45,7 @@ def rosenbrock(x, a: float = 1.0, b: float = 100.0):
 
     Lesson 01 uses ``b = 1`` (the seed post's model), lesson 02 the classic ``b = 100``.
     """
+    _ab(a, b)
     x1, x2 = _xy(x)
     return (a - x1) ** 2 + b * (x2 - x1 ** 2) ** 2
 
@@ -47,6 +55,7 @@ def rosenbrock_grad(x, a: float = 1.0, b: float = 100.0):
 
     d/dx1 = -2 (a - x1) - 4 b x1 (x2 - x1**2);   d/dx2 = 2 b (x2 - x1**2).
     """
+    _ab(a, b)
     x1, x2 = _xy(x)
     inner = x2 - x1 ** 2
     return anp.stack([-2.0 * (a - x1) - 4.0 * b * x1 * inner, 2.0 * b * inner])
@@ -54,7 +63,8 @@ def rosenbrock_grad(x, a: float = 1.0, b: float = 100.0):
 
 def rosenbrock_hessian(x, a: float = 1.0, b: float = 100.0) -> np.ndarray:
     """Analytic Hessian of :func:`rosenbrock` at one point ``x`` of shape ``(2,)``."""
-    x1, x2 = _xy(np.asarray(x, dtype=float))
+    _ab(a, b)
+    x1, x2 = point(x, "x", dim=2)
     return np.array([[2.0 - 4.0 * b * (x2 - 3.0 * x1 ** 2), -4.0 * b * x1],
                      [-4.0 * b * x1, 2.0 * b]])
 
@@ -112,6 +122,20 @@ class Quadratic:
     angle: float = 0.0
     center: tuple = (0.0, 0.0)
 
+    def __post_init__(self):
+        eigenvalues, center = self.eigenvalues, self.center
+        if isinstance(eigenvalues, (str, bytes)) or not hasattr(eigenvalues, "__len__") \
+                or len(eigenvalues) != 2:
+            raise ValueError(f"eigenvalues must hold two numbers, got {eigenvalues!r}")
+        eig = tuple(positive_number(e, "eigenvalues") for e in eigenvalues)
+        ang = finite_number(self.angle, "angle")
+        if isinstance(center, (str, bytes)) or not hasattr(center, "__len__") or len(center) != 2:
+            raise ValueError(f"center must hold two numbers, got {center!r}")
+        ctr = tuple(finite_number(c, "center") for c in center)
+        object.__setattr__(self, "eigenvalues", eig)
+        object.__setattr__(self, "angle", ang)
+        object.__setattr__(self, "center", ctr)
+
     @property
     def hessian(self) -> np.ndarray:
         c, s = np.cos(self.angle), np.sin(self.angle)
@@ -141,12 +165,6 @@ class Quadratic:
 
 
 def quadratic(eigenvalues=(1.0, 10.0), angle: float = 0.0, center=(0.0, 0.0)) -> Quadratic:
-    """A 2-D quadratic bowl with the given (positive) Hessian eigenvalues."""
-    if len(eigenvalues) != 2:
-        raise ValueError(f"eigenvalues must hold two numbers, got {eigenvalues!r}")
-    eig = tuple(positive_number(e, "eigenvalues") for e in eigenvalues)
-    ang = finite_number(angle, "angle")
-    if len(center) != 2:
-        raise ValueError(f"center must hold two numbers, got {center!r}")
-    ctr = tuple(finite_number(c, "center") for c in center)
-    return Quadratic(eig, ang, ctr)
+    """A 2-D quadratic bowl with the given (positive) Hessian eigenvalues (checked by
+    :class:`Quadratic` itself, so both ways of building one refuse the same input)."""
+    return Quadratic(eigenvalues, angle, center)

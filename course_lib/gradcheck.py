@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import positive_number
+from ._validate import array, function, number, positive_number
 
 __all__ = ["GradCheckResult", "check_gradient", "numerical_gradient",
            "finite_difference", "step_errors", "METHODS"]
@@ -32,13 +32,16 @@ def _point(x, name: str = "x") -> np.ndarray:
         raise ValueError(f"{name} must be a number or an array of numbers, got {x!r}") from None
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite numbers, got {arr}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one number, got an empty array")
     return arr
 
 
 def _scalar(f: Callable, x: np.ndarray) -> float:
     value = np.asarray(f(x), dtype=float)
     if value.size != 1:
-        raise ValueError(f"f must return a single number, it returned shape {value.shape}")
+        raise ValueError(f"f must return a single number, it returned shape {value.shape} "
+                         f"for x of shape {np.shape(x)}")
     return float(value.reshape(()))
 
 
@@ -71,6 +74,16 @@ class GradCheckResult:
     eps: float
     tolerance: float
 
+    def __post_init__(self):
+        a = array(self.analytic, "analytic", min_len=0, finite=False)
+        n = array(self.numerical, "numerical", min_len=0, finite=False)
+        if a.shape != n.shape:
+            raise ValueError(f"analytic and numerical must have the same shape, got {a.shape} and {n.shape}")
+        for name in ("absolute_error", "relative_error"):
+            number(getattr(self, name), name, lo=0.0, allow_nan=True)
+        positive_number(self.eps, "eps")
+        positive_number(self.tolerance, "tolerance")
+
     @property
     def ok(self) -> bool:
         return bool(self.relative_error <= self.tolerance)
@@ -93,8 +106,8 @@ class GradCheckResult:
 def check_gradient(f: Callable, grad_f: Callable, x, eps: float = 1e-6,
                    tolerance: float = 1e-6) -> GradCheckResult:
     """Compare ``grad_f(x)`` with the central-difference gradient of ``f`` at ``x``."""
-    if not callable(grad_f):
-        raise ValueError(f"grad_f must be a function, got {grad_f!r}")
+    function(f, "f")
+    function(grad_f, "grad_f")
     tolerance = positive_number(tolerance, "tolerance")
     x = _point(x)
     numerical = numerical_gradient(f, x, eps)
@@ -115,11 +128,19 @@ def finite_difference(f: Callable, x: float, h, method: str = "central"):
 
     ``h`` may be an array of steps; the result then has its shape.
     """
+    return _difference(f, x, h, method, "h")
+
+
+def _difference(f, x, h, method, h_name):
+    function(f, "f")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    h = np.asarray(h, dtype=float)
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"x must be a number or an array of numbers, got {x!r}")
+    array(x, "x", min_len=0)                 # a number or an array of points, finite
+    h = array(h, h_name, min_len=1, finite=False)
     if np.any(~np.isfinite(h)) or np.any(h <= 0):
-        raise ValueError(f"h must be positive and finite, got {h}")
+        raise ValueError(f"{h_name} must be positive and finite, got {h}")
     if method == "forward":
         return (f(x + h) - f(x)) / h
     return (f(x + h) - f(x - h)) / (2.0 * h)
@@ -127,4 +148,5 @@ def finite_difference(f: Callable, x: float, h, method: str = "central"):
 
 def step_errors(f: Callable, exact: float, x: float, steps, method: str = "central") -> np.ndarray:
     """``|finite difference with step h - exact|`` for every ``h`` in ``steps``."""
-    return np.abs(finite_difference(f, x, steps, method) - exact)
+    exact = number(exact, "exact")
+    return np.abs(_difference(f, x, steps, method, "steps") - exact)

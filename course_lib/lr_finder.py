@@ -129,7 +129,7 @@ from typing import Callable, Dict, Iterable, Optional, Sequence
 import numpy as np
 from autograd import value_and_grad
 
-from ._validate import count, positive_number
+from ._validate import array, count, fields, flag, number, positive_number, text, tree, whole
 from .lr_validation import (AccuracyBounds, Cost, accuracy_bounds, accuracy_metric,
                             linear_range_test, range_test_cost, validation_recorder)
 from .optimizers import get_optimizer
@@ -167,11 +167,16 @@ def _mode(mode) -> str:
     return mode
 
 
-def _smoothing(beta) -> float:
-    beta = positive_number(beta, "smoothing", allow_zero=True)
+def _smoothing(beta, name: str = "smoothing") -> float:
+    beta = positive_number(beta, name, allow_zero=True)
     if not beta < 1.0:
-        raise ValueError(f"smoothing must lie in [0, 1), got {beta!r}")
+        raise ValueError(f"{name} must lie in [0, 1), got {beta!r}")
     return beta
+
+
+def _factor(factor, name: str = "diverge_factor"):
+    """``None`` or a finite number above 1."""
+    return number(factor, name, lo=1.0, lo_open=True, allow_none=True)
 
 
 def sweep_rates(min_lr: float = 1e-7, max_lr: float = 10.0, steps: int = 100,
@@ -203,10 +208,9 @@ def smooth(losses, beta: float = 0.98, bias_correction: bool = True) -> np.ndarr
     returns the losses themselves. ``bias_correction=False`` returns the raw average
     (to see why the correction is needed).
     """
-    beta = _smoothing(beta)
-    losses = np.asarray(losses, dtype=float)
-    if losses.ndim != 1:
-        raise ValueError(f"losses must be a 1-D array, got shape {losses.shape}")
+    beta = _smoothing(beta, "beta")
+    losses = array(losses, "losses", ndim=1, min_len=0, finite=False)
+    bias_correction = flag(bias_correction, "bias_correction")
     out = np.empty_like(losses)
     avg = 0.0
     for i, loss in enumerate(losses):
@@ -218,9 +222,11 @@ def smooth(losses, beta: float = 0.98, bias_correction: bool = True) -> np.ndarr
 def divergence_index(smoothed, factor: Optional[float] = 4.0) -> Optional[int]:
     """The first index where ``smoothed`` exceeds ``factor`` times its minimum so far
     (while that minimum is positive), or ``None``: the range test's stopping rule."""
+    factor = _factor(factor, "factor")
+    smoothed = array(smoothed, "smoothed", ndim=1, min_len=0, finite=False)
     if factor is None:
         return None
-    best = np.minimum.accumulate(np.asarray(smoothed, dtype=float))
+    best = np.minimum.accumulate(smoothed)
     over = np.flatnonzero((best > 0) & (smoothed > factor * best))
     return int(over[0]) if len(over) else None
 
@@ -251,6 +257,7 @@ def steepest_index(lrs, smoothed, skip_start=None, skip_end=None,
     flat start can fool.
     """
     lrs, smoothed = _curve(lrs, smoothed)
+    descent_only = flag(descent_only, "descent_only")
     lo, hi = _window(len(lrs), skip_start, skip_end)
     if not descent_only:
         slope = np.gradient(smoothed, np.log10(lrs))
@@ -362,8 +369,8 @@ def minimum_index(lrs, smoothed, skip_start=None, skip_end=None) -> int:
 
 
 def _curve(lrs, smoothed):
-    lrs = np.asarray(lrs, dtype=float)
-    smoothed = np.asarray(smoothed, dtype=float)
+    lrs = array(lrs, "lrs", min_len=0, finite=False)
+    smoothed = array(smoothed, "smoothed", min_len=0, finite=False)
     if lrs.ndim != 1 or lrs.shape != smoothed.shape:
         raise ValueError(f"lrs and smoothed must be 1-D arrays of the same length, got shapes "
                          f"{lrs.shape} and {smoothed.shape}")
@@ -393,6 +400,10 @@ class Suggestion:
     loss: float
     method: str
 
+    def __post_init__(self):
+        fields(self, lr=positive_number, index=lambda v, n: whole(v, n, minimum=0),
+               loss=number, method=text)
+
     def __float__(self) -> float:
         return float(self.lr)
 
@@ -406,6 +417,13 @@ class Bounds:
     start_lr: float
     rule: str = ("max_lr: lowest point of the smoothed loss; base_lr: max(max_lr / 4, "
                  "the rate where the loss has fallen by 10% of its drop)")
+
+    def __post_init__(self):
+        fields(self, base_lr=positive_number, max_lr=positive_number,
+               start_lr=positive_number, rule=text)
+        if self.base_lr > self.max_lr:
+            raise ValueError(f"base_lr must not exceed max_lr, got base_lr={self.base_lr!r} > "
+                             f"max_lr={self.max_lr!r}")
 
     def __iter__(self):
         return iter((self.base_lr, self.max_lr))
@@ -433,6 +451,27 @@ class RangeTest:
     val_every: Optional[int] = None
     #: forward passes spent on validation batches
     val_passes: int = 0
+
+    def __post_init__(self):
+        curve = dict(ndim=1, min_len=0, finite=False)
+        n = len(array(self.lrs, "lrs", **curve))
+        for name in ("losses", "smoothed", "val_losses", "val_metric"):
+            value = getattr(self, name)
+            if value is None and name.startswith("val_"):
+                continue
+            finite = name in ("losses", "smoothed")        # the test keeps finite points only
+            if len(array(value, name, ndim=1, min_len=0, finite=finite)) != n:
+                raise ValueError(f"{name} must have one entry per rate of lrs ({n}), got {len(value)}")
+        if np.any(np.asarray(self.lrs) <= 0) or not np.all(np.isfinite(self.lrs)):
+            raise ValueError("lrs must hold positive finite rates")
+        array(self.planned_lrs, "planned_lrs", ndim=1)
+        fields(self, stopped_early=flag, reason=text, smoothing=_smoothing,
+               mode=lambda v, n: text(v, n, MODES), diverge_factor=_factor, optimizer=text,
+               stop_lr=lambda v, n: number(v, n, lo=0.0, lo_open=True, allow_none=True),
+               val_every=lambda v, n: whole(v, n, minimum=1, allow_none=True),
+               val_passes=lambda v, n: whole(v, n, minimum=0))
+        if not isinstance(self.extra, dict):
+            raise ValueError(f"extra must be a dict, got {self.extra!r}")
 
     def __len__(self) -> int:
         return len(self.lrs)
@@ -567,6 +606,8 @@ def clr_bounds(result: RangeTest, skip_start=None, skip_end=None) -> Bounds:
     at which the smoothed loss has fallen by 10% of its drop from the highest point before
     that minimum; ``base_lr = max(start_lr, max_lr / 4)``.
     """
+    if not isinstance(result, RangeTest):
+        raise ValueError(f"result must be a RangeTest (from lr_range_test), got {result!r:.60}")
     lrs, sm = _curve(result.lrs, result.smoothed)
     lo, hi = _window(len(lrs), skip_start, skip_end)
     i_start, i_min = _descent(sm, lo, hi)
@@ -581,6 +622,8 @@ def _batch_source(batches, steps: int):
     """A function i -> batch, cycling through ``batches``."""
     from .data import Batches
 
+    if isinstance(batches, (str, bytes, dict)):
+        raise ValueError(f"batches must be a sequence of batches, got {batches!r:.60}")
     if isinstance(batches, Batches):
         stream = batches.stream()
         taken = list(itertools.islice(stream, steps))
@@ -639,12 +682,8 @@ def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
     steps = count(steps, "steps", minimum=2)
     mode = _mode(mode)
     beta = _smoothing(smoothing)
-    if diverge_factor is not None:
-        if isinstance(diverge_factor, bool) or not isinstance(diverge_factor, numbers.Real) \
-                or not diverge_factor > 1:
-            raise ValueError(f"diverge_factor must be a number > 1 (or None), "
-                             f"got {diverge_factor!r}")
-        diverge_factor = float(diverge_factor)
+    diverge_factor = _factor(diverge_factor)
+    tree(params, "params")
     opt = get_optimizer(optimizer)
     if grad_fn is not None and not callable(grad_fn):
         raise ValueError(f"grad_fn must be a function (params, batch) -> (loss, grads), "

@@ -12,6 +12,8 @@ from typing import Callable, Dict, Iterable, Sequence
 
 import numpy as np
 
+from ._validate import array, seed_value
+
 __all__ = ["Spread", "suggestion_spread"]
 
 
@@ -22,6 +24,21 @@ class Spread:
     seeds: list
     suggestions: Dict[str, np.ndarray]
     results: list
+
+    def __post_init__(self):
+        if isinstance(self.seeds, (str, bytes)) or not isinstance(self.seeds, (list, tuple)) \
+                or not self.seeds:
+            raise ValueError(f"seeds must be a non-empty list of seeds, got {self.seeds!r:.60}")
+        for s in self.seeds:
+            seed_value(s, "seeds")
+        n = len(self.seeds)
+        if not isinstance(self.suggestions, dict) or not self.suggestions:
+            raise ValueError(f"suggestions must be a dict {{method: rates}}, got {self.suggestions!r:.60}")
+        for m, rates in self.suggestions.items():
+            if len(array(rates, "suggestions", ndim=1)) != n:
+                raise ValueError(f"suggestions[{m!r}] must hold one rate per seed ({n})")
+        if not isinstance(self.results, (list, tuple)) or len(self.results) != n:
+            raise ValueError(f"results must be a list of one range test per seed ({n})")
 
     def _get(self, method):
         if method not in self.suggestions:
@@ -64,14 +81,23 @@ def suggestion_spread(loss_fn: Callable, params, batches_for_seed: Callable,
     if not callable(batches_for_seed):
         raise ValueError(f"batches_for_seed must be a function seed -> batches, "
                          f"got {batches_for_seed!r}")
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise ValueError(f"seeds must be a list of seeds, got {seeds!r}")
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
+    for s in seeds:
+        seed_value(s, "seeds")
     if isinstance(methods, str):
         methods = (methods,)
     from .lr_finder import _method, lr_range_test
 
-    methods = [_method(m) for m in methods]
+    if not hasattr(methods, "__iter__"):
+        raise ValueError(f"methods must be a list of method names, got {methods!r}")
+    try:
+        methods = [_method(m) for m in methods]
+    except ValueError as exc:
+        raise ValueError(f"methods: {exc}") from None
     if not methods:
         raise ValueError("methods must name at least one method")
     results = [lr_range_test(loss_fn, params, batches_for_seed(s), **kwargs) for s in seeds]

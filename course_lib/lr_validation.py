@@ -37,6 +37,8 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from ._validate import fields, function, number, positive_number, tree, whole
+
 __all__ = ["ValidationRecorder", "validation_recorder", "evaluate_batches", "accuracy_metric",
            "linear_range_test", "accuracy_bounds", "AccuracyBounds", "range_test_cost", "Cost"]
 
@@ -49,11 +51,28 @@ def _batch_size(batch) -> Optional[int]:
         return None
 
 
+def _check_batches(batches, name: str) -> None:
+    if isinstance(batches, (str, bytes, dict)) or not (
+            hasattr(batches, "__len__") and hasattr(batches, "__getitem__")):
+        raise ValueError(f"{name} must be a sequence (list) of batches, got {batches!r:.60}")
+    if len(batches) == 0:
+        raise ValueError(f"{name} must hold at least one batch, got none")
+
+
+def _range_test(result):
+    from .lr_finder import RangeTest
+    if not isinstance(result, RangeTest):
+        raise ValueError(f"result must be a RangeTest (from lr_range_test), got {result!r:.60}")
+    return result
+
+
 def evaluate_batches(fn: Callable, params, batches: Sequence) -> float:
     """The mean of ``fn(params, batch)`` over ``batches``, weighted by the number of
     samples of each ``(x, y)`` batch (equal weights when a batch has no length).
     One forward pass per batch; nothing is trained. Non-finite values are returned as
     they are (``inf``/``nan``), without a RuntimeWarning."""
+    function(fn, "fn")                  # params go to fn as they are: whatever fn takes
+    _check_batches(batches, "batches")
     sizes = [_batch_size(b) for b in batches]
     weights = np.ones(len(batches)) if None in sizes else np.asarray(sizes, dtype=float)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -86,6 +105,10 @@ class ValidationRecorder:
 
     def __init__(self, loss_fn: Callable, val_batches: Sequence, val_every: int,
                  val_metric: Optional[Callable]):
+        function(loss_fn, "loss_fn")
+        _check_batches(val_batches, "val_batches")
+        whole(val_every, "val_every", minimum=1)
+        function(val_metric, "val_metric", allow_none=True)
         self.loss_fn, self.batches = loss_fn, val_batches
         self.every, self.metric = val_every, val_metric
         self.losses: list = []
@@ -116,6 +139,7 @@ def validation_recorder(loss_fn: Callable, val_batches, val_every, val_metric
     """Check the validation arguments of ``lr_range_test`` (``ValueError`` naming the
     argument) and return a :class:`ValidationRecorder`, or ``None`` without
     ``val_batches`` (then ``val_every`` must be 1 and ``val_metric`` ``None``)."""
+    function(loss_fn, "loss_fn")
     if isinstance(val_every, bool) or not isinstance(val_every, numbers.Integral) \
             or val_every < 1:
         raise ValueError(f"val_every must be a whole number >= 1 (evaluate every k-th step), "
@@ -132,7 +156,8 @@ def validation_recorder(loss_fn: Callable, val_batches, val_every, val_metric
             and all(isinstance(b, np.ndarray) for b in val_batches)):
         raise ValueError("val_batches must be a sequence of batches; got one (x, y) pair: "
                          "pass [(x, y)] to evaluate on it")
-    if not (hasattr(val_batches, "__len__") and hasattr(val_batches, "__getitem__")):
+    if isinstance(val_batches, (str, bytes, dict)) or not (
+            hasattr(val_batches, "__len__") and hasattr(val_batches, "__getitem__")):
         raise ValueError(f"val_batches must be a sequence (list) of batches, "
                          f"got {type(val_batches).__name__}")
     if len(val_batches) == 0:
@@ -178,6 +203,12 @@ class AccuracyBounds:
     start_metric: float
     peak_metric: float
 
+    def __post_init__(self):
+        fields(self, base_lr=positive_number, max_lr=positive_number, start_metric=number,
+               peak_metric=number)
+        if self.base_lr > self.max_lr:
+            raise ValueError(f"base_lr must not exceed max_lr, got {self.base_lr!r} > {self.max_lr!r}")
+
     def __iter__(self):
         return iter((self.base_lr, self.max_lr))
 
@@ -189,6 +220,8 @@ def accuracy_bounds(result, rise: float = 0.1) -> AccuracyBounds:
     rising); ``base_lr``: the first evaluated rate where the metric has risen by ``rise``
     (10%) of its rise from the first evaluation to that peak (where it "starts to
     increase"). ``ValueError`` when the result has no metric or fewer than 3 evaluations."""
+    _range_test(result)
+    number(rise, "rise", lo=0.0, hi=1.0, lo_open=True)
     metric = getattr(result, "val_metric", None)
     if metric is None or not np.any(np.isfinite(metric)):
         raise ValueError("result has no validation metric: run the test with val_batches= "
@@ -219,6 +252,11 @@ class Cost:
     val_evaluations: int
     val_forward_passes: int
 
+    def __post_init__(self):
+        whole(self.train_passes, "train_passes", minimum=1)
+        whole(self.val_evaluations, "val_evaluations", minimum=0)
+        whole(self.val_forward_passes, "val_forward_passes", minimum=0)
+
     @property
     def forward_passes(self) -> int:
         """All forward passes: one per training pass plus the validation ones."""
@@ -228,6 +266,7 @@ class Cost:
 def range_test_cost(result) -> Cost:
     """The :class:`Cost` of a finished range test (a ``RangeTest``; a ``view`` of one
     reports the cost of the run it was cut from)."""
+    _range_test(result)
     lost = 1 if (result.stopped_early and "became" in result.reason) else 0
     extra = getattr(result, "extra", None) or {}
     return Cost(train_passes=int(extra.get("train_passes", len(result) + lost)),

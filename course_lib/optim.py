@@ -5,7 +5,11 @@ autograd's ``misc/optimizers``: a plain function with a ``callback(x, i, g)`` ho
 
 Divergence is reported in words: when the point, its gradient or its loss becomes
 inf or nan, the run stops, the result says at which step, and (with ``verbose=True``)
-one line is printed instead of a wall of ``RuntimeWarning``s.
+one line is printed instead of a wall of ``RuntimeWarning``s. A run whose loss stays
+finite but *ends* above ``course_lib._divergence.FLAG_FACTOR`` (a million) times its start
+has diverged too (the course's one rule, :mod:`course_lib._divergence`): it is not stopped
+(its numbers are what they are), but ``blew_up_at`` is the first step above that factor,
+``diverged`` is True and the message says so.
 """
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._validate import count, point
+from . import _divergence
+from ._validate import count, flag, function, point
 from .optimizers import SGD, Adam, Momentum, Optimizer, Path, get_optimizer, minimize, tree_map
 from .schedules import as_schedule
 
@@ -46,6 +51,14 @@ class GDResult(Path):
                 f"{loss}, {self.message})")
 
 
+def _flag_blow_up(result: Path) -> None:
+    """Mark a finished run whose finite loss ended above the course's factor as diverged."""
+    late = _divergence.ended_high(result.losses)
+    if late is not None:
+        result.blew_up_at, sentence = late
+        result.message = f"{result.message}, but diverged: {sentence}; try a smaller learning rate"
+
+
 def gradient_descent(
     grad_fn: Callable,
     x0,
@@ -69,9 +82,15 @@ def gradient_descent(
     callback : optional ``callback(x, i, g)`` called before update ``i`` with its gradient.
     on_divergence : ``"stop"`` (return the path so far) or ``"raise"`` (:class:`DivergenceError`).
     verbose : print one line when the run diverges (``"stop"`` mode).
+
+    Divergence: the run stops at the first update whose point, gradient or loss is inf/nan
+    (``xs`` ends at the last finite point). A run whose loss stays finite but ends above a
+    million times its start runs to the end and is reported as diverged too
+    (``blew_up_at``: the first step above that factor; ``diverged_at`` stays None).
     """
-    if not callable(grad_fn):
-        raise ValueError(f"grad_fn must be a function of the point, got {grad_fn!r}")
+    function(grad_fn, "grad_fn")
+    function(callback, "callback", allow_none=True)
+    verbose = flag(verbose, "verbose")
     x = point(x0, "x0")
     if x.size == 0:
         raise ValueError("x0 must hold at least one number")
@@ -89,7 +108,8 @@ def gradient_descent(
 
     xs = [x.copy()]
     lrs = []
-    losses = None if loss_fn is None else [float(loss_fn(x))]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        losses = None if loss_fn is None else [float(loss_fn(x))]
     diverged_at, message = None, f"finished {steps} steps"
     # the whole schedule at once (schedules are vectorised), checked before the first step
     rates = np.atleast_1d(schedule(np.arange(steps))) if steps else np.zeros(0)
@@ -122,6 +142,8 @@ def gradient_descent(
 
     result = GDResult(np.array(xs), np.array(lrs, dtype=float),
                       None if losses is None else np.array(losses), diverged_at, message)
+    if not result.diverged and losses is not None:
+        _flag_blow_up(result)
     if result.diverged:
         if on_divergence == "raise":
             raise DivergenceError(message)

@@ -22,7 +22,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._validate import count, point, positive_number
+from . import _divergence
+from ._validate import array, count, flag, function, number, point, positive_number, tree
 
 __all__ = [
     "tree_map", "tree_leaves", "tree_all_finite",
@@ -35,6 +36,8 @@ __all__ = [
 
 def tree_map(fn: Callable, tree, *rest):
     """``fn`` applied leaf by leaf to one or more containers of the same structure."""
+    if not callable(fn):
+        raise ValueError(f"fn must be a function, got {fn!r:.60}")
     if isinstance(tree, dict):
         return {k: tree_map(fn, tree[k], *(r[k] for r in rest)) for k in tree}
     if isinstance(tree, (list, tuple)):
@@ -54,7 +57,59 @@ def tree_leaves(tree) -> list:
 
 def tree_all_finite(tree) -> bool:
     """True when no array of the container holds inf or nan."""
+    if isinstance(tree, (str, bytes)) or tree is None:
+        raise ValueError(f"tree must be an array or a dict / list of arrays, got {tree!r:.60}")
     return all(np.all(np.isfinite(leaf)) for leaf in tree_leaves(tree))
+
+
+def _step_args(params, grads, lr, state_ok=True):
+    """The checks every ``step`` makes: cheap (it runs once per update), types and
+    structure only; nan/inf values pass, so the caller can detect divergence itself."""
+    if isinstance(params, (str, bytes, bool)) or params is None:
+        raise ValueError(f"params must be an array or a dict / list of arrays, got {params!r:.60}")
+    if isinstance(grads, (str, bytes, bool)) or grads is None:
+        raise ValueError(f"grads must be an array or a dict / list of arrays, got {grads!r:.60}")
+    if isinstance(params, dict):
+        if not isinstance(grads, dict) or grads.keys() != params.keys():
+            raise ValueError("grads must have the same keys as params")
+    elif isinstance(params, (list, tuple)):
+        if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
+            raise ValueError("grads must have one entry per entry of params")
+    else:
+        p = np.asarray(params)
+        g = np.asarray(grads)
+        if p.dtype.kind not in "biuf" or not p.size:
+            raise ValueError(f"params must hold numbers, got {params!r:.60}")
+        if g.dtype.kind not in "biuf" or g.shape != p.shape:
+            raise ValueError(f"grads must be numbers of the shape of params {p.shape}, got {grads!r:.60}")
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, (int, float, np.integer, np.floating)) \
+            or not (0 <= lr < np.inf):
+        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
+
+
+def _check_state(state, params, name: str = "state"):
+    ok = (isinstance(state, dict) == isinstance(params, dict)
+          and isinstance(state, (list, tuple)) == isinstance(params, (list, tuple)))
+    if ok and isinstance(params, dict):
+        ok = state.keys() == params.keys()
+    elif ok and not isinstance(params, (list, tuple)):
+        ok = np.shape(state) == np.shape(params) and state is not None \
+            and np.asarray(state).dtype.kind in "biuf"
+    if not ok:
+        raise ValueError(f"{name} must come from this optimizer's init(params), got {state!r:.60}")
+
+
+def _checking(step):
+    """``step`` preceded by ``self.check_step(...)``; ``inspect.getsource`` still shows
+    the rule itself (``functools.wraps`` keeps it reachable)."""
+    import functools
+
+    @functools.wraps(step)
+    def checked(self, params, grads, state, lr, *args, **kwargs):
+        self.check_step(params, grads, state, lr, *args, **kwargs)
+        return step(self, params, grads, state, lr, *args, **kwargs)
+
+    return checked
 
 
 def _zeros_like(tree):
@@ -67,6 +122,18 @@ class Optimizer:
     """Base class: ``init(params) -> state`` and ``step(params, grads, state, lr) -> (params, state)``."""
 
     name = "optimizer"
+
+    def __init_subclass__(cls, **kwargs):
+        """Every subclass's ``step`` checks its arguments first (:meth:`check_step`), so
+        the update rules themselves stay as short as the equations (lesson 04 prints them)."""
+        super().__init_subclass__(**kwargs)
+        if "step" in vars(cls):
+            cls.step = _checking(vars(cls)["step"])
+
+    def check_step(self, params, grads, state, lr, **extra) -> None:
+        """The checks before each update: cheap, types and structure only (inf/nan values
+        pass, so the caller can detect divergence itself)."""
+        _step_args(params, grads, lr)
 
     def init(self, params):
         return None
@@ -105,11 +172,17 @@ class Momentum(Optimizer):
         if not beta < 1:
             raise ValueError(f"beta must be in [0, 1), got {beta!r}")
         self.beta = beta
-        self.nesterov = bool(nesterov)
+        self.nesterov = flag(nesterov, "nesterov")
 
     @property
     def name(self):
         return "nesterov" if self.nesterov else "momentum"
+
+    def check_step(self, params, grads, state, lr, beta=None) -> None:
+        _step_args(params, grads, lr)
+        _check_state(state, params)
+        if beta is not None:
+            number(beta, "beta", lo=0.0, hi=1.0, hi_open=True)
 
     def init(self, params):
         return _zeros_like(params)
@@ -146,6 +219,12 @@ class Adam(Optimizer):
 
     def init(self, params):
         return {"t": 0, "m": _zeros_like(params), "s": _zeros_like(params)}
+
+    def check_step(self, params, grads, state, lr) -> None:
+        _step_args(params, grads, lr)
+        if not isinstance(state, dict) or not {"t", "m", "s"} <= state.keys():
+            raise ValueError(f"state must come from Adam().init(params), got {state!r:.60}")
+        _check_state(state["m"], params)
 
     def step(self, params, grads, state, lr):
         b1, b2, eps = self.beta1, self.beta2, self.eps
@@ -187,6 +266,23 @@ class Path:
     losses: Optional[np.ndarray] = None
     diverged_at: Optional[int] = None
     message: str = field(default="")
+    #: a finished run whose loss ended above a million times its start: the first step
+    #: above that factor (``course_lib._divergence``); ``diverged_at`` is for stops only
+    blew_up_at: Optional[int] = None
+
+    def __post_init__(self):
+        xs = array(self.xs, "xs", ndim=2)
+        array(self.lrs, "lrs", ndim=1, min_len=0)
+        if len(self.lrs) != len(xs) - 1:
+            raise ValueError(f"lrs must hold one rate per step ({len(xs) - 1}), got {len(self.lrs)}")
+        if self.losses is not None and len(array(self.losses, "losses", ndim=1, finite=False)) != len(xs):
+            raise ValueError(f"losses must hold one value per point of xs ({len(xs)})")
+        if self.diverged_at is not None:
+            count(self.diverged_at, "diverged_at", minimum=0)
+        if self.blew_up_at is not None:
+            count(self.blew_up_at, "blew_up_at", minimum=0)
+        if not isinstance(self.message, str):
+            raise ValueError(f"message must be a string, got {self.message!r}")
 
     @property
     def x(self) -> np.ndarray:
@@ -194,7 +290,8 @@ class Path:
 
     @property
     def diverged(self) -> bool:
-        return self.diverged_at is not None
+        """Stopped at inf/nan (``diverged_at``) or finished blown up (``blew_up_at``)."""
+        return self.diverged_at is not None or self.blew_up_at is not None
 
 
 def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, *,
@@ -202,20 +299,31 @@ def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, 
     """Run ``optimizer`` from ``x0`` for ``steps`` updates of ``grad_fn`` and keep the path.
 
     ``lr`` is a number or a schedule of the step. Stops (without warnings) at the first
-    step whose point or gradient becomes inf/nan; the message names that step.
+    step whose point or gradient becomes inf/nan; the message names that step. With a
+    ``loss_fn``, a run whose loss stays finite but ends above a million times its start
+    (the course's rule, :mod:`course_lib._divergence`) runs to the end and is reported as
+    diverged (``blew_up_at``: the first step above that factor; ``diverged_at`` stays None).
     """
     from .schedules import as_schedule  # local: keeps this module light
 
-    if not callable(grad_fn):
-        raise ValueError(f"grad_fn must be a function of the point, got {grad_fn!r}")
+    function(grad_fn, "grad_fn")
+    function(loss_fn, "loss_fn", allow_none=True)
     x = point(x0, "x0")
+    if x.size == 0:
+        raise ValueError("x0 must hold at least one number")
     opt = get_optimizer(optimizer)
     steps = count(steps, "steps", minimum=0)
+    if not callable(lr):
+        number(lr, "lr", lo=0.0)
     rates = np.asarray(as_schedule(lr)(np.arange(steps)), dtype=float)
+    if rates.size and (not np.all(np.isfinite(rates)) or np.any(rates < 0)):
+        raise ValueError("lr: the schedule must give finite rates >= 0")
     state = opt.init(x)
-    xs, losses = [x], None if loss_fn is None else [float(loss_fn(x))]
+    xs, losses = [x], None
     diverged_at, message = None, f"finished {steps} steps"
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if loss_fn is not None:
+            losses = [float(loss_fn(x))]
         for i in range(steps):
             g = np.asarray(grad_fn(x), dtype=float)
             new_x, state = opt.step(x, g, state, rates[i])
@@ -229,5 +337,11 @@ def minimize(grad_fn: Callable, x0, optimizer="sgd", lr=0.01, steps: int = 100, 
             if losses is not None:
                 losses.append(float(loss_fn(x)))
     n = len(xs) - 1
-    return Path(np.array(xs), rates[:n], None if losses is None else np.array(losses),
+    path = Path(np.array(xs), rates[:n], None if losses is None else np.array(losses),
                 diverged_at, message)
+    if diverged_at is None and losses is not None:
+        late = _divergence.ended_high(path.losses)
+        if late is not None:
+            path.blew_up_at, sentence = late
+            path.message = f"{message}, but diverged: {sentence}; try a smaller learning rate"
+    return path

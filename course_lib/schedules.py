@@ -308,7 +308,10 @@ def sequence(parts) -> Schedule:
 def warmup(schedule, steps: int, start_lr: float = 0.0) -> Schedule:
     """Linear warm-up from ``start_lr`` to ``schedule(0)`` over ``steps`` updates, then
     ``schedule`` with its own ``t`` starting at 0 (so ``warmup(s, 100)(100) == s(0)``)."""
-    schedule = as_schedule(schedule)
+    try:
+        schedule = as_schedule(schedule)
+    except ValueError as exc:
+        raise ValueError(f"schedule must be a schedule or a number: {exc}") from None
     steps = count(steps, "steps")
     ramp = linear(start_lr, schedule(0), steps)
     return _Warmup(ramp, schedule, steps)
@@ -326,8 +329,15 @@ class _Warmup(_Sequence):
 
 def plot_schedule(s, steps: int, ax=None, label=None, **kw):
     """Plot the rates ``s(0), ..., s(steps - 1)`` against the step; returns ``(ax, line)``."""
-    schedule = as_schedule(s)
+    try:
+        schedule = as_schedule(s)
+    except ValueError as exc:
+        raise ValueError(f"s must be a schedule or a number: {exc}") from None
     steps = count(steps, "steps")
+    if label is not None and not isinstance(label, str):
+        raise ValueError(f"label must be a string or None, got {label!r}")
+    if ax is not None and not hasattr(ax, "plot"):
+        raise ValueError(f"ax must be matplotlib axes or None, got {ax!r}")
     import matplotlib.pyplot as plt
 
     if ax is None:

@@ -47,7 +47,8 @@ from . import data as _data
 from . import models
 from . import schedules as _schedules
 from . import training
-from ._validate import count, positive_number
+from . import _divergence
+from ._validate import array, count, fields, function, number, positive_number, text, tree, whole
 from .optimizers import Momentum, get_optimizer
 from .schedules import Schedule, as_schedule
 from .schedules_cyclic import _OneCycle
@@ -133,6 +134,18 @@ class Recipe:
     momentum: object = None
     optimizer: object = None
 
+    def __post_init__(self):
+        # a number is refused by shootout(), with the recipe's name in the message
+        if not callable(self.lr):
+            number(self.lr, "lr")
+        if self.momentum is not None and not callable(self.momentum):
+            number(self.momentum, "momentum")      # its range is checked by shootout()
+        if self.optimizer is not None:
+            try:
+                get_optimizer(self.optimizer)
+            except ValueError as exc:
+                raise ValueError(f"optimizer: {exc}") from None
+
     def build(self, total: int):
         """``(lr_schedule, momentum_schedule_or_number_or_None)`` for a budget of ``total``."""
         lr = self.lr(total)
@@ -164,7 +177,7 @@ def spread(values) -> dict:
     (nan: a diverged run, a target not reached) are left out; with none left, every entry
     is nan. ``n`` says how many values were used.
     """
-    arr = np.asarray(values, dtype=float).ravel()
+    arr = array(values, "values", min_len=0, finite=False).ravel()
     arr = arr[np.isfinite(arr)]
     if arr.size == 0:
         return {"n": 0, "mean": math.nan, "std": math.nan, "min": math.nan, "max": math.nan}
@@ -192,6 +205,19 @@ class Run:
     steps_to_target: Optional[int]
     diverged_at: Optional[int]
     history: training.History = field(repr=False)
+
+    def __post_init__(self):
+        n = len(array(self.eval_steps, "eval_steps", ndim=1))
+        for name in ("val_acc", "val_loss"):
+            if len(array(getattr(self, name), name, ndim=1, finite=False)) != n:
+                raise ValueError(f"{name} must have one value per entry of eval_steps ({n})")
+        fields(self, name=text, seed=lambda v, k: whole(v, k, minimum=0),
+               final_acc=lambda v, k: number(v, k, lo=0.0, hi=1.0, allow_nan=True),
+               final_loss=lambda v, k: number(v, k, lo=0.0, allow_nan=True),
+               steps_to_target=lambda v, k: whole(v, k, minimum=0, allow_none=True),
+               diverged_at=lambda v, k: whole(v, k, minimum=0, allow_none=True))
+        if not isinstance(self.history, training.History):
+            raise ValueError(f"history must be a training.History, got {self.history!r:.60}")
 
     @property
     def diverged(self) -> bool:
@@ -260,6 +286,14 @@ def shootout(recipes: Mapping[str, object], init, model, x, y, *, validation_dat
     eval_every : measure the validation set every this many updates (default: once per
         epoch, ``ceil(len(x) / batch_size)``); also before the first and after the last.
     """
+    if not callable(init):
+        tree(init, "init")
+    try:
+        x, y = _data._check_xy(x, y)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (x and y)") from None
+    if y is None:
+        raise ValueError("y must hold the labels, got None")
     if not isinstance(recipes, Mapping) or not recipes:
         raise ValueError(f"recipes must be a non-empty dict {{name: function of the total "
                          f"steps}}, got {recipes!r}")
@@ -284,9 +318,13 @@ def shootout(recipes: Mapping[str, object], init, model, x, y, *, validation_dat
     x, y = np.asarray(x), np.asarray(y)
     if len(x) != len(y) or len(x) == 0:
         raise ValueError(f"y must have one entry per row of x: got {len(y)} for {len(x)} rows")
-    if validation_data is None or len(validation_data) != 2:
+    if isinstance(validation_data, (str, bytes)) or not hasattr(validation_data, "__len__") \
+            or len(validation_data) != 2:
         raise ValueError("validation_data must be a pair (x_val, y_val)")
-    x_val, y_val = map(np.asarray, validation_data)
+    try:
+        x_val, y_val = _data._check_xy(*validation_data)
+    except ValueError as exc:
+        raise ValueError(f"validation_data: {exc}") from None
     if len(x_val) != len(y_val) or len(x_val) == 0:
         raise ValueError(f"validation_data: y_val must have one entry per row of x_val, got "
                          f"{len(y_val)} for {len(x_val)} rows")
@@ -299,6 +337,10 @@ def shootout(recipes: Mapping[str, object], init, model, x, y, *, validation_dat
         target = positive_number(target, "target")
         if target > 1:
             raise ValueError(f"target must be an accuracy in (0, 1], got {target!r}")
+    guess = None
+    if classify:        # what always answering the most frequent validation class scores
+        labels = y_val.argmax(axis=-1) if y_val.ndim == 2 else y_val
+        guess = float(np.max(np.unique(labels, return_counts=True)[1]) / len(labels))
     per_epoch = -(-len(x) // batch_size)
     every = per_epoch if eval_every is None else count(eval_every, "eval_every")
     epochs = -(-steps // per_epoch)
@@ -321,7 +363,8 @@ def shootout(recipes: Mapping[str, object], init, model, x, y, *, validation_dat
                                    epochs=epochs, batch_size=batch_size, seed=seed,
                                    eval_train=False, verbose=0, callbacks=[evaluator],
                                    momentum=momentum)
-            runs[name].append(_make_run(name, seed, evaluator, history, steps, every, target))
+            runs[name].append(_make_run(name, seed, evaluator, history, steps, every, target,
+                                        guess))
     return Shootout(names=list(checked), seeds=seeds, steps=steps, target=target,
                     eval_every=every, batch_size=batch_size,
                     rates={n: b[3] for n, b in built.items()},
@@ -357,7 +400,21 @@ def _build(name, recipe: Recipe, steps: int, planned: int, default_opt):
     return lr, momentum, opt, rates[:steps], np.asarray(betas[:steps], dtype=float)
 
 
-def _make_run(name, seed, ev: _Evaluator, history, steps, every, target) -> Run:
+def _ended_diverged(loss, acc, guess) -> bool:
+    """The course's rule on a run's validation curve: the final loss is inf/nan, or it
+    ended above a million times its start (:mod:`course_lib._divergence`) while the
+    accuracy (classification) is no better than twice what guessing the most frequent
+    class scores. A classifier whose loss exploded on a few confidently wrong answers but
+    that still gets most answers right (lesson 09's runs at ten times a good rate) has
+    not diverged."""
+    if not _divergence.is_finite(loss[-1]):
+        return True
+    if not _divergence.diverged(loss[-1], loss[0], _divergence.FLAG_FACTOR):
+        return False
+    return guess is None or not (acc[-1] > 2.0 * guess)
+
+
+def _make_run(name, seed, ev: _Evaluator, history, steps, every, target, guess=None) -> Run:
     eval_steps = eval_schedule(steps, every)
     acc = np.full(len(eval_steps), np.nan)
     loss = np.full(len(eval_steps), np.nan)
@@ -366,6 +423,8 @@ def _make_run(name, seed, ev: _Evaluator, history, steps, every, target) -> Run:
         acc[index[when]] = a
         loss[index[when]] = l
     diverged = history.diverged_at
+    if diverged is None and _ended_diverged(loss, acc, guess):
+        diverged = int(eval_steps[-1])
     final_acc = math.nan if diverged is not None else float(acc[-1])
     final_loss = math.nan if diverged is not None else float(loss[-1])
     reached = None
@@ -396,6 +455,28 @@ class Shootout:
     rates: Dict[str, np.ndarray]
     momentums: Dict[str, np.ndarray]
     runs: Dict[str, List[Run]]
+
+    def __post_init__(self):
+        if isinstance(self.names, str) or not isinstance(self.names, (list, tuple)) \
+                or not self.names or not all(isinstance(n, str) for n in self.names):
+            raise ValueError(f"names must be a non-empty list of schedule names, got {self.names!r:.60}")
+        if isinstance(self.seeds, str) or not isinstance(self.seeds, (list, tuple)) or not self.seeds:
+            raise ValueError(f"seeds must be a non-empty list of seeds, got {self.seeds!r:.60}")
+        for s in self.seeds:
+            whole(s, "seeds", minimum=0)
+        fields(self, steps=count, eval_every=count, batch_size=count,
+               target=lambda v, k: number(v, k, lo=0.0, hi=1.0, lo_open=True, allow_none=True))
+        for name in ("rates", "momentums", "runs"):
+            value = getattr(self, name)
+            if not isinstance(value, dict) or any(n not in value for n in self.names):
+                raise ValueError(f"{name} must be a dict with an entry for every name of {self.names}")
+        for n in self.names:
+            if len(array(self.rates[n], "rates", ndim=1)) != self.steps:
+                raise ValueError(f"rates[{n!r}] must hold one rate per step ({self.steps})")
+            array(self.momentums[n], "momentums", ndim=1, finite=False)
+            runs = self.runs[n]
+            if not isinstance(runs, list) or not runs or not all(isinstance(r, Run) for r in runs):
+                raise ValueError(f"runs[{n!r}] must be a non-empty list of Run")
 
     @property
     def eval_steps(self) -> np.ndarray:
@@ -528,6 +609,9 @@ class Shootout:
             "-" * len(head),
         ]
         lines += [line(c) for c in cells]
+        if any(r["diverged"] for r in rows):
+            lines.append("diverged runs (loss inf/nan, or ending above a million times its "
+                         "start) are left out of the statistics")
         return "\n".join(lines)
 
     def __str__(self) -> str:

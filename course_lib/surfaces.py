@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from . import models
-from ._validate import count, positive_number
+from ._validate import array, count, flag, function, positive_number, same_length, text, tree, whole
 from .data import rng_from
 from .optimizers import tree_leaves, tree_map
 
@@ -33,12 +33,26 @@ __all__ = [
 ]
 
 
-def _grid_axes(kernels, biases):
-    k = np.asarray(kernels, dtype=float)
-    b = np.asarray(biases, dtype=float)
-    if k.ndim != 1 or b.ndim != 1 or k.size == 0 or b.size == 0:
-        raise ValueError("kernels and biases must be non-empty 1-D arrays of values")
+def _grid_axes(kernels, biases, names=("kernels", "biases")):
+    k = array(kernels, names[0], ndim=1)
+    b = array(biases, names[1], ndim=1)
     return np.meshgrid(k, b)
+
+
+def _xy(x, y):
+    """The data: 1-D finite arrays of the same length."""
+    x, y = array(x, "x", ndim=1), array(y, "y", ndim=1)
+    same_length(x, y, "x", "y")
+    return x, y
+
+
+def _same_structure(direction, params, name: str) -> None:
+    tree(direction, name)
+    if isinstance(params, dict) and (not isinstance(direction, dict) or direction.keys() != params.keys()):
+        raise ValueError(f"{name} must have the keys of params {list(params)}")
+    if isinstance(params, (list, tuple)) and (not isinstance(direction, (list, tuple))
+                                              or len(direction) != len(params)):
+        raise ValueError(f"{name} must have one entry per entry of params")
 
 
 def linear_surface(x, y, kernels, biases, loss: str = "mse"):
@@ -49,9 +63,7 @@ def linear_surface(x, y, kernels, biases, loss: str = "mse"):
     """
     lossf = models.get_loss(loss)
     K, B = _grid_axes(kernels, biases)
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.ndim != 1 or x.shape != y.shape:
-        raise ValueError(f"x and y must be 1-D arrays of the same length, got {x.shape} and {y.shape}")
+    x, y = _xy(x, y)
     pred = K[..., None] * x + B[..., None]          # (biases, kernels, n)
     return K, B, np.asarray(lossf(pred, y))
 
@@ -65,8 +77,12 @@ def linear_surface_grad(x, y, K, B, loss: str = "mse"):
     """
     if loss not in ("mse", "mae"):
         raise ValueError(f"loss must be 'mse' or 'mae', got {loss!r}")
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    K, B = np.asarray(K, dtype=float), np.asarray(B, dtype=float)
+    x, y = _xy(x, y)
+    K, B = array(K, "K", min_len=1), array(B, "B", min_len=1)
+    try:
+        np.broadcast_shapes(K.shape, B.shape)
+    except ValueError:
+        raise ValueError(f"K and B must have shapes that broadcast, got {K.shape} and {B.shape}") from None
     err = K[..., None] * x + B[..., None] - y
     d = 2.0 * err if loss == "mse" else np.sign(err)
     return np.mean(d * x, axis=-1), np.mean(d, axis=-1)
@@ -74,7 +90,9 @@ def linear_surface_grad(x, y, K, B, loss: str = "mse"):
 
 def linear_optimum(x, y):
     """The least-squares ``(kernel, bias)``: the bottom of the MSE bowl, in closed form."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = _xy(x, y)
+    if len(x) < 2 or np.ptp(x) == 0:
+        raise ValueError("x must hold at least two different values for a line to be fitted")
     A = np.column_stack([x, np.ones_like(x)])
     k, b = np.linalg.lstsq(A, y, rcond=None)[0]
     return float(k), float(b)
@@ -93,6 +111,8 @@ def random_direction(params, seed=0, normalization: str = "filter", ignore_bias:
     """
     if normalization not in ("filter", "layer", None):
         raise ValueError(f"normalization must be 'filter', 'layer' or None, got {normalization!r}")
+    tree(params, "params", finite=True)
+    ignore_bias = flag(ignore_bias, "ignore_bias")
     rng = rng_from(seed)
 
     def one(p):
@@ -115,6 +135,9 @@ def random_direction(params, seed=0, normalization: str = "filter", ignore_bias:
 def direction_norms(direction, params, axis: int = -2):
     """Per filter ratio ``|d_filter| / |params_filter|`` for the weight matrices (all 1 after
     filter normalisation): a quick check of :func:`random_direction`."""
+    tree(params, "params")
+    _same_structure(direction, params, "direction")
+    axis = whole(axis, "axis")
     out = {}
     for k, d in (direction.items() if isinstance(direction, dict) else enumerate(direction)):
         if np.ndim(d) >= 2:
@@ -138,6 +161,12 @@ def _index(stacked, g):
 
 
 def _evaluate(loss_fn: Callable, params, dirs, coeffs, vectorized: bool, chunk):
+    function(loss_fn, "loss_fn")
+    tree(params, "params", finite=True)
+    for i, d in enumerate(dirs):
+        _same_structure(d, params, "direction" if len(dirs) == 1 else f"d{i + 1}")
+        tree(d, "direction" if len(dirs) == 1 else f"d{i + 1}", finite=True)
+    vectorized = flag(vectorized, "vectorized")
     coeffs = [np.asarray(c, dtype=float).ravel() for c in coeffs]
     n = len(coeffs[0])
     if chunk is None:
@@ -165,9 +194,7 @@ def _evaluate(loss_fn: Callable, params, dirs, coeffs, vectorized: bool, chunk):
 def loss_line(loss_fn: Callable, params, direction, alphas, *, vectorized: bool = True,
               chunk=None):
     """``loss_fn(params + alpha * direction)`` for every ``alpha`` (a 1-D slice)."""
-    alphas = np.asarray(alphas, dtype=float)
-    if alphas.ndim != 1 or alphas.size == 0:
-        raise ValueError("alphas must be a non-empty 1-D array")
+    alphas = array(alphas, "alphas", ndim=1)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return _evaluate(loss_fn, params, [direction], [alphas], vectorized, chunk)
 
@@ -181,7 +208,7 @@ def loss_plane(loss_fn: Callable, params, d1, d2, alphas, betas, *, vectorized: 
     fit in about 256 kB of parameters: thousands for the one-layer model, about a dozen for
     the 64-32-10 network, where the gain over a plain loop is modest).
     """
-    A, Bt = _grid_axes(alphas, betas)
+    A, Bt = _grid_axes(alphas, betas, ("alphas", "betas"))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         Z = _evaluate(loss_fn, params, [d1, d2], [A.ravel(), Bt.ravel()], vectorized, chunk)
     return A, Bt, Z.reshape(A.shape)
@@ -202,10 +229,10 @@ def downhill_fraction(loss_fn: Callable, w, step: float, n_dirs: int = 10000, se
     ``loss_fn`` takes a batch of points of shape ``(n_dirs, dim)`` and returns ``(n_dirs,)``
     (one broadcast, no loop); it must also accept the single point ``w`` of shape ``(dim,)``.
     """
-    w = np.asarray(w, dtype=float)
-    if w.ndim != 1:
-        raise ValueError(f"w must be a 1-D point, got shape {w.shape}")
+    function(loss_fn, "loss_fn")
+    w = array(w, "w", ndim=1)
     step = positive_number(step, "step")
+    n_dirs = count(n_dirs, "n_dirs")
     u = random_unit_directions(n_dirs, w.size, seed)
     return float(np.mean(loss_fn(w + step * u) < loss_fn(w)))
 

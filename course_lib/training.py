@@ -27,9 +27,18 @@ Callbacks are objects with any of the methods ``on_train_begin(params, history)`
 ``on_step_end(step, params, history)``, ``on_epoch_end(epoch, params, history)`` and
 ``on_train_end(params, history)``; setting ``history.stop_training = True`` in one of them
 ends the run. :class:`Snapshots` keeps copies of the parameters (for snapshot ensembles).
+
+A run that stays finite but *ends* with a minibatch loss above a million times its first
+one (``course_lib._divergence``, the rule every tool of the course uses) is not stopped,
+but it is reported as diverged: ``history.diverged`` is True, ``history.blew_up_at`` is the
+first step above that factor (``diverged_at`` stays ``None``: nothing was stopped), the
+message says so, and ``verbose >= 1`` prints it. Runs that pass through huge
+losses and recover are not flagged. Losses of ordinary size print with four decimals,
+huge ones in ``.4g`` form.
 """
 from __future__ import annotations
 
+import copy
 import numbers
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence
@@ -39,7 +48,9 @@ from autograd import value_and_grad
 
 from . import data as _data
 from . import backprop, models
-from ._validate import count, positive_number
+from . import _divergence
+from ._divergence import loss_text
+from ._validate import count, flag, function, positive_number, seed_value, tree, whole
 from .optimizers import Momentum, get_optimizer, tree_all_finite, tree_map
 from .schedules import as_schedule
 
@@ -73,10 +84,26 @@ class History:
     message: str = ""
     stop_training: bool = False
     momentums: List[float] = field(default_factory=list)
+    #: set when the run finished but its minibatch loss ended above a million times the
+    #: first one (the first step above that factor); see the module docstring
+    blew_up_at: Optional[int] = None
+
+    def __post_init__(self):
+        for name in ("lrs", "losses", "epochs", "train_loss", "train_acc", "val_loss",
+                     "val_acc", "momentums"):
+            if not isinstance(getattr(self, name), list):
+                raise ValueError(f"{name} must be a list, got {getattr(self, name)!r:.60}")
+        whole(self.steps_per_epoch, "steps_per_epoch", minimum=0)
+        whole(self.diverged_at, "diverged_at", minimum=0, allow_none=True)
+        whole(self.blew_up_at, "blew_up_at", minimum=0, allow_none=True)
+        if not isinstance(self.message, str):
+            raise ValueError(f"message must be a string, got {self.message!r}")
+        flag(self.stop_training, "stop_training")
 
     @property
     def diverged(self) -> bool:
-        return self.diverged_at is not None
+        """Stopped at inf/nan (or by ``diverge_factor``), or finished blown up (``blew_up_at``)."""
+        return self.diverged_at is not None or self.blew_up_at is not None
 
     @property
     def steps(self) -> int:
@@ -91,7 +118,7 @@ class History:
     def __repr__(self) -> str:
         last = ""
         if self.train_loss:
-            last = f", train loss {self.train_loss[-1]:.4f}"
+            last = f", train loss {loss_text(self.train_loss[-1])}"
             if self.val_acc:
                 last += f", val accuracy {self.val_acc[-1]:.4f}"
         return f"History({len(self.epochs)} epochs, {self.steps} steps{last}; {self.message})"
@@ -211,11 +238,13 @@ def _is_classification(loss) -> bool:
 
 def _samples(x, y):
     """``x`` and ``y`` as arrays with one label per row, and at least one row."""
-    x, y = _data._check_xy(x, y)
     if y is None:
         raise ValueError("y must hold the labels or targets, got None")
-    if len(x) == 0:
-        raise ValueError("x must hold at least one sample")
+    x, y = _data._check_xy(x, y)
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x must hold finite numbers only (no nan or inf)")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y must hold finite numbers only (no nan or inf)")
     return x, y
 
 
@@ -251,7 +280,8 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
 
     Parameters
     ----------
-    params : the starting parameters (a dict / list of arrays); never modified.
+    params : the starting parameters (a dict / list of arrays); never modified (copied on
+        entry, so a ``grad_fn`` or callback that edits them in place cannot reach the caller's).
     model : ``"linear"``, ``"mlp"`` or a function ``model(params, x) -> predictions``.
     loss : ``"mae"``, ``"mse"``, ``"cross_entropy"`` or a function ``loss(pred, y) -> number``.
     optimizer : ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"`` or an optimizer object.
@@ -276,15 +306,32 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
         0), e.g. ``F = 1000`` (lesson 04); the message gives the loss, the factor and the rate.
     """
     predict, lossf = predict_fn(model), models.get_loss(loss)
+    tree(params, "params")
     x, y = _samples(x, y)
     opt = get_optimizer(optimizer)
+    if not callable(lr):
+        from .schedules import constant
+        constant(lr)                              # a number: the same check, naming lr
     schedule = as_schedule(lr)
     epochs = count(epochs, "epochs", minimum=0)
     batch_size = count(batch_size, "batch_size")
+    seed_value(seed)
+    shuffle, drop_last = flag(shuffle, "shuffle"), flag(drop_last, "drop_last")
+    eval_train = flag(eval_train, "eval_train")
+    verbose = whole(verbose, "verbose", minimum=0)
+    function(grad_fn, "grad_fn", allow_none=True)
     if validation_data is not None:
-        if len(validation_data) != 2:
+        if isinstance(validation_data, (str, bytes)) or not hasattr(validation_data, "__len__") \
+                or len(validation_data) != 2:
             raise ValueError("validation_data must be a pair (x_val, y_val)")
-        x_val, y_val = map(np.asarray, validation_data)
+        try:
+            x_val, y_val = _samples(*validation_data)
+        except ValueError as exc:
+            raise ValueError(f"validation_data: {exc}") from None
+    if isinstance(callbacks, (str, bytes)) or not hasattr(callbacks, "__iter__"):
+        raise ValueError(f"callbacks must be a list of callback objects, got {callbacks!r}")
+    callbacks = list(callbacks)
+    params = copy.deepcopy(params)   # the caller's params stay untouched, whatever grad_fn
     for cb in callbacks:
         if not any(hasattr(cb, h) for h in ("on_step_end", "on_epoch_end", "on_train_begin",
                                             "on_train_end")):
@@ -365,7 +412,7 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
                 step += 1
                 if history.stop_training:
                     break
-            if history.diverged:
+            if history.diverged_at is not None:
                 break
             # end of the epoch: measure on the whole training and validation sets
             history.epochs.append(epoch + 1)
@@ -391,6 +438,12 @@ def fit(params, model, x, y, *, loss="mse", optimizer="sgd", lr=0.01, epochs: in
     if not history.diverged:
         stopped = " (stopped by a callback)" if history.stop_training else ""
         history.message = f"finished {len(history.epochs)} epochs, {step} steps{stopped}"
+        late = _divergence.ended_high(history.losses)
+        if late is not None:
+            history.blew_up_at, sentence = late
+            history.message += f", but diverged: {sentence}; try a smaller learning rate"
+            if verbose >= 1:
+                print(f"training diverged: {history.message}")
     elif verbose >= 1:
         print(f"training stopped: {history.message}")
     call("on_train_end", params, history)
@@ -417,11 +470,11 @@ def _momentum_values(momentum, opt, steps: int) -> np.ndarray:
 
 
 def _epoch_line(h: History, epochs: int) -> str:
-    line = f"epoch {h.epochs[-1]:>3}/{epochs}: train loss {h.train_loss[-1]:.4f}"
+    line = f"epoch {h.epochs[-1]:>3}/{epochs}: train loss {loss_text(h.train_loss[-1])}"
     if h.train_acc:
         line += f", accuracy {h.train_acc[-1]:.4f}"
     if h.val_loss:
-        line += f" | validation loss {h.val_loss[-1]:.4f}"
+        line += f" | validation loss {loss_text(h.val_loss[-1])}"
     if h.val_acc:
         line += f", accuracy {h.val_acc[-1]:.4f}"
     return line

@@ -439,7 +439,10 @@ CATALOGUE = [
     ("lesson09.own_schedule", lambda: lesson09.own_schedule(lambda total: schedules.cosine(30.0, total)),
      "the peak rate is too large"),
     ("lesson09.own_schedule", lambda: lesson09.own_schedule(lambda total: 1e-4), "is too small to get anywhere"),
-    ("lesson09.own_schedule", lambda: lesson09.own_schedule(lambda total: 3.0), "worse than guessing"),
+    # 2.0, not 3.0: at 3.0 one seed now counts as diverged (chance accuracy, loss above 1e6x
+    # its start: course_lib._divergence), which the "diverged" entry covers
+    ("lesson09.own_schedule", lambda: lesson09.own_schedule(lambda total: 2.0), "worse than guessing"),
+    ("lesson09.own_schedule", lambda: lesson09.own_schedule(lambda total: 4.0), "diverged in"),
 ]
 
 IDS = [f"{name}-{i}" for i, (name, _, _) in enumerate(CATALOGUE)]

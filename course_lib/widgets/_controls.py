@@ -43,8 +43,9 @@ def check_number(value, name: str, lo: float, hi: float) -> float:
     if not _is_number(value):
         raise ValueError(f"{name} must be a number, got {value!r}")
     given, value = value, float(value)
-    slack = 1e-9 * max(abs(lo), abs(hi), 1e-300)
-    if not (math.isfinite(value) and lo - slack <= value <= hi + slack):
+    # rounding slack relative to each bound (a range 1 .. 1e12 must not admit -1)
+    lo_slack, hi_slack = 1e-9 * max(abs(lo), 1e-300), 1e-9 * max(abs(hi), 1e-300)
+    if not (math.isfinite(value) and lo - lo_slack <= value <= hi + hi_slack):
         raise ValueError(f"{name} must be between {fmt(lo)} and {fmt(hi)}, got {given!r}")
     return value
 
@@ -62,7 +63,9 @@ def check_choice(value, name: str, options):
     """``value`` if it is one of ``options`` (values of ``(label, value)`` pairs count)."""
     values = [o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in options]
     try:
-        ok = value in values
+        # True == 1 in Python: a bool is one of the options only if the options are bools
+        ok = value in values and (not isinstance(value, (bool, np.bool_))
+                                  or any(isinstance(v, (bool, np.bool_)) for v in values))
     except Exception:  # e.g. an array compared with strings
         ok = False
     if not ok:

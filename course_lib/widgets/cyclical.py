@@ -23,7 +23,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import schedules
-from .._validate import count, point, positive_number
+from .._validate import count, path_fields, point, positive_number
 from ._controls import control
 from .base import Explorer
 from .schedule import _nice_ceiling
@@ -48,6 +48,9 @@ class PlateauRun:
     xs: np.ndarray
     losses: np.ndarray
     rates: np.ndarray
+
+    def __post_init__(self):
+        path_fields(self.xs, self.losses, self.rates)
 
     def escape_step(self, radius: float = 0.5) -> Optional[int]:
         """The first step at which ``|x1| < radius`` (off the plateau), or ``None``."""

@@ -85,12 +85,12 @@ class GDExplorer(Explorer):
         # limits on a coarse grid (whole decades, round step counts) so the axes' ticks
         # repeat and the explorer can reuse their pixels; a diverged run is shown over the
         # steps it made, so its explosion is a curve, not a one-pixel spike at the start
-        shown_steps = res.steps_done + 1 if res.diverged else self.values()["steps"]
+        shown_steps = res.steps_done + 1 if res.diverged_at is not None else self.values()["steps"]
         self.ax_loss.set_xlim(0, _nice_ceiling(shown_steps))
         lo, hi = np.log10(np.nanmin(losses)), np.log10(np.nanmax(losses))
         self.ax_loss.set_ylim(10.0 ** (4 * np.floor(lo / 4 - 0.01)), 10.0 ** (4 * np.ceil(hi / 4 + 0.01)))
         notes = self.notes(res)
-        if res.diverged:
+        if res.diverged_at is not None:
             return f"<b style='color:#b00'>✗ {res.message}</b>{notes}"
         dist = float(np.linalg.norm(res.x - np.array([1.0, 1.0])))
         return (f"after {res.steps_done} steps: x = ({res.x[0]:.4f}, {res.x[1]:.4f}), "
@@ -114,7 +114,7 @@ class GDExplorer(Explorer):
         if low.size:
             notes.append(f"from step {low[0]} the loss is below {fmt(LOSS_FLOOR)}, "
                          f"not drawn: below the right panel")
-        if res.diverged:
+        if res.diverged_at is not None:
             notes.append(f"the right panel shows the {res.steps_done} steps made")
         return f" ({'; '.join(notes)})" if notes else ""
 

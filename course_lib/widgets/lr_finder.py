@@ -17,6 +17,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import lr_finder
+from .._validate import count
 from ._controls import check_flag, check_number, check_pair, control, fmt
 from .base import Explorer
 from .schedule import _nice_ceiling
@@ -36,6 +37,9 @@ def descent_fraction(view: lr_finder.RangeTest, chunks: int = 3) -> float:
     can fake a descent; a fall smaller than three times the noise of the medians (from the
     spread of successive losses) counts as 0, as does a loss that only rises or a view too
     short to judge."""
+    if not isinstance(view, lr_finder.RangeTest):
+        raise ValueError(f"view must be a RangeTest, got {view!r:.60}")
+    chunks = count(chunks, "chunks")
     n = len(view)
     try:
         lo, hi = lr_finder._window(n, None, None)
@@ -59,6 +63,10 @@ def crop_warnings(view: lr_finder.RangeTest, suggestion: lr_finder.Suggestion) -
     """What makes the suggestion on this view untrustworthy or undrawable, in words: no
     descent in the crop, the loss still falling at its right edge (the minimum lies beyond
     it), or the suggested rate outside the crop."""
+    if not isinstance(view, lr_finder.RangeTest):
+        raise ValueError(f"view must be a RangeTest, got {view!r:.60}")
+    if not isinstance(suggestion, lr_finder.Suggestion):
+        raise ValueError(f"suggestion must be a Suggestion (from RangeTest.suggest), got {suggestion!r:.60}")
     out = []
     drop = descent_fraction(view)
     if drop < MIN_DESCENT:
@@ -112,6 +120,8 @@ class LRFinderExplorer(Explorer):
                              f"got {method!r}")
         if diverge_factor is not None:
             diverge_factor = check_number(diverge_factor, "diverge_factor", 1.0, 1e12)
+            if diverge_factor <= 1.0:
+                raise ValueError(f"diverge_factor must be above 1 (or None), got {diverge_factor!r}")
         self.diverge_factor = diverge_factor
         # the crop slider works in half decades of the rate, within the recorded sweep
         lo = math.floor(2 * math.log10(self.result.planned_lrs[0]) + 1e-9) / 2

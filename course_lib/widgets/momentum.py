@@ -15,7 +15,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import conditioning, functions, plots
-from .._validate import point
+from .._validate import array, number, point
 from ._controls import control, first_outside, fmt
 from .base import Explorer
 
@@ -29,7 +29,12 @@ FLOOR, CEILING = 1e-16, 1e30
 def region_verdict(lr: float, beta: float, eigenvalues) -> tuple:
     """``(inside, text)``: whether heavy ball with ``(lr, beta)`` is stable on a bowl with
     these curvatures (``0 < lr * lam < 2 (1 + beta)`` for every one) and the words for it."""
-    lam_max = float(np.max(eigenvalues))
+    lr = number(lr, "lr", lo=0.0)
+    beta = number(beta, "beta", lo=0.0, hi=1.0, hi_open=True)
+    eig = array(eigenvalues, "eigenvalues", ndim=1)
+    if np.any(eig <= 0):
+        raise ValueError(f"eigenvalues must be positive curvatures, got {eig}")
+    lam_max = float(np.max(eig))
     edge = 2.0 * (1.0 + beta)
     product = lr * lam_max
     inside = product < edge
@@ -141,7 +146,7 @@ class MomentumExplorer(Explorer):
         """What the panels cannot show, in words (``""`` when they show it all)."""
         notes = []
         for name, res, d in (("heavy ball", hb, d_hb), ("plain GD", gd, d_gd)):
-            if res.diverged:
+            if res.diverged_at is not None:
                 notes.append(f"{name} became inf/nan at step {res.diverged_at} and is drawn "
                              f"up to there")
             out = first_outside(res.xs, XLIM, YLIM)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
+from .._validate import array, number
 from .. import optim
 from ._controls import check_number, control, fmt
 from .base import Explorer
@@ -16,6 +17,7 @@ XLIM = 3.0
 
 def verdict(lr: float) -> str:
     """What plain gradient descent does on ``x**2`` (update factor ``1 - 2 lr``)."""
+    lr = number(lr, "lr", lo=0.0)
     factor = 1.0 - 2.0 * lr
     if abs(factor) < 1:
         if factor == 0:
@@ -86,7 +88,8 @@ class ParabolaExplorer(Explorer):
 def off_frame(dist, xlim: float = XLIM) -> str:
     """Words for the points of ``|x_t|`` the panels cannot show (``""`` if none): off the
     left panel (``|x| > xlim``), below :data:`FLOOR` or above :data:`CEILING` of the right."""
-    dist = np.asarray(dist, dtype=float)
+    dist = array(dist, "dist", ndim=1, min_len=0, finite=False)
+    xlim = number(xlim, "xlim", lo=0.0, lo_open=True)
     notes = []
     wide = np.flatnonzero(dist > xlim)
     if wide.size:

@@ -14,7 +14,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import functions, optim, schedules
-from .._validate import count, point, positive_number
+from .._validate import array, count, number, point, positive_number, text
 from ._controls import control, fmt
 from .base import Explorer
 
@@ -134,8 +134,10 @@ def loss_verdict(losses, clean_losses) -> str:
       noise keeps the point from the minimum;
     * ``"falling"`` otherwise.
     """
-    losses = np.asarray(losses, dtype=float)
-    clean = np.asarray(clean_losses, dtype=float)
+    losses = array(losses, "losses", ndim=1, min_len=0, finite=False)
+    clean = array(clean_losses, "clean_losses", ndim=1, min_len=0, finite=False)
+    if len(losses) != len(clean):
+        raise ValueError(f"losses and clean_losses must have the same length, got {len(losses)} and {len(clean)}")
     if not (len(losses) and len(clean)):
         raise ValueError("losses and clean_losses must hold at least one value each")
     if not np.all(np.isfinite(clean)) or clean[-1] > clean[0]:
@@ -152,8 +154,17 @@ def make_schedule(schedule: str, lr: float, steps: int, decay: float = 0.05,
                   **_ignored) -> schedules.Schedule:
     """The schedule the explorer's controls describe (``min_frac`` is the lowest rate as a
     fraction of ``lr``; ``steps`` is the budget, used by ``one_cycle``)."""
-    if schedule not in PARAMETERS:
+    if not isinstance(schedule, str) or schedule not in PARAMETERS:
         raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {schedule!r}")
+    lr = positive_number(lr, "lr")
+    steps = count(steps, "steps")
+    decay = positive_number(decay, "decay", allow_zero=True)
+    factor = number(factor, "factor", lo=0.0, hi=1.0, lo_open=True)
+    period = count(period, "period")
+    gamma = number(gamma, "gamma", lo=0.0, hi=1.0, lo_open=True)
+    min_frac = number(min_frac, "min_frac", lo=0.0, hi=1.0, hi_open=True)
+    t_mult = count(t_mult, "t_mult")
+    mode = text(mode, "mode")
     S = schedules
     if schedule == "constant":
         return S.constant(lr)
@@ -293,7 +304,7 @@ class ScheduleExplorer(Explorer):
         note = f" ({'; '.join(notes)})" if notes else ""
         above = int(np.sum(rates > self.problem.stability_limit))
         warn = f"; {above} steps above the stability limit" if above else ""
-        if res.diverged:
+        if res.diverged_at is not None:
             self.verdict = "diverged"
             return f"<b style='color:#b00'>✗ {sched!r}: {res.message}</b>{note}"
         if v["noise"] == 0:

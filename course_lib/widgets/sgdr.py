@@ -17,7 +17,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import ensembles, functions, schedules
-from .._validate import count, point, positive_number
+from .._validate import count, path_fields, point, positive_number, text, whole
 from ._controls import control, first_outside
 from .base import Explorer
 from .schedule import _nice_ceiling
@@ -40,6 +40,11 @@ class RestartRun:
     rates: np.ndarray
     diverged_at: int | None = None
     message: str = ""
+
+    def __post_init__(self):
+        path_fields(self.xs, self.losses, self.rates)
+        whole(self.diverged_at, "diverged_at", minimum=0, allow_none=True)
+        text(self.message, "message")
 
     @property
     def diverged(self) -> bool:

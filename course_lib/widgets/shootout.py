@@ -11,9 +11,12 @@ Nothing is trained here: the explorer only redraws a :class:`course_lib.shootout
 """
 from __future__ import annotations
 
+import numbers
+
 import ipywidgets as W
 import numpy as np
 
+from .._validate import array, text
 from ..shootout import Shootout
 from ._controls import control, fmt
 from .base import Explorer
@@ -28,7 +31,7 @@ def loss_limits(values):
     """``(bottom, top)`` of the log loss axis for the finite ``values`` shown: a margin
     around them, within ``LOSS_FLOOR .. LOSS_CEILING``, and always ``bottom < top`` (even
     when every value is above the ceiling, so the axis never turns upside down)."""
-    vals = np.asarray(values, dtype=float)
+    vals = array(values, "values", min_len=0, finite=False)
     vals = vals[np.isfinite(vals)]
     lo = float(np.min(vals)) if vals.size else 0.01
     hi = float(np.max(vals)) if vals.size else 10.0
@@ -39,13 +42,17 @@ def loss_limits(values):
 
 def number(x: float) -> str:
     """A final metric for the status line: four decimals, or a short form when huge."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise ValueError(f"x must be a number, got {x!r}")
     return f"{x:.4f}" if abs(x) < 1e4 else fmt(x)
 
 
 def curve_stats(curves):
     """Mean, min and max over the seeds (axis 0) of curves holding nan after a divergence;
     nan where no seed has a value, without warnings."""
-    curves = np.asarray(curves, dtype=float)
+    curves = array(curves, "curves", ndim=2, finite=False)
+    if curves.shape[1] == 0:
+        raise ValueError("curves must hold at least one evaluation per seed")
     ok = np.isfinite(curves)
     n = ok.sum(axis=0)
     filled = np.where(ok, curves, 0.0)
@@ -59,6 +66,17 @@ def curve_stats(curves):
 def final_ranges(result: Shootout, names, metric: str = "accuracy") -> dict:
     """``{name: (min, mean, max)}`` of the final validation metric over the seeds (the runs
     that did not diverge; nan if none finished)."""
+    if not isinstance(result, Shootout):
+        raise ValueError(f"result must be a Shootout (from shootout()), got {result!r:.60}")
+    text(metric, "metric", METRICS)
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        raise ValueError(f"names must be a list of schedule names, got {names!r}")
+    names = list(names)
+    if not names:
+        raise ValueError("names must hold at least one schedule name")
+    for name in names:
+        if name not in result.runs:
+            raise ValueError(f"names: {name!r} is not one of {result.names}")
     key = "acc" if metric == "accuracy" else "loss"
     out = {}
     for name in names:
@@ -70,7 +88,12 @@ def final_ranges(result: Shootout, names, metric: str = "accuracy") -> dict:
 def ranges_overlap(ranges) -> bool:
     """True when the ``(min, mean, max)`` ranges all share a point: no schedule's worst seed
     beats another schedule's best one. Ranges with nan (diverged) never overlap."""
+    if isinstance(ranges, (str, bytes, dict)) or not hasattr(ranges, "__iter__"):
+        raise ValueError(f"ranges must be a list of (min, mean, max) triples, got {ranges!r}")
     ranges = list(ranges)
+    if not ranges or any(np.shape(r) != (3,) for r in ranges):
+        raise ValueError(f"ranges must be a non-empty list of (min, mean, max) triples, got {ranges!r}")
+    array(ranges, "ranges", finite=False)
     if any(not np.all(np.isfinite(r)) for r in ranges):
         return False
     return max(r[0] for r in ranges) <= min(r[2] for r in ranges)

@@ -29,8 +29,13 @@ class SurfaceExplorer(Explorer):
 
     def __init__(self, loss="mse", kernel=-1.0, bias=2.0, lr=0.1, steps=30, x=None, y=None,
                  n_grid=81):
-        if x is None or y is None:
+        if (x is None) != (y is None):
+            raise ValueError("x and y: give both (the data) or neither (the course's line data)")
+        if x is None:
             x, y = data.linear_data()
+        for value, name in ((x, "x"), (y, "y")):
+            if isinstance(value, (str, bytes, dict, bool)) or np.ndim(value) != 1:
+                raise ValueError(f"{name} must be a 1-D array of numbers, got {value!r:.60}")
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         if self.x.ndim != 1 or self.x.shape != self.y.shape or len(self.x) < 2:
             raise ValueError(f"x and y must be 1-D arrays of the same length (at least 2), "
@@ -148,7 +153,7 @@ class SurfaceExplorer(Explorer):
                          f"is off the frame: no end line drawn")
             note += ")"
         name = v["loss"].upper()
-        if res.diverged:
+        if res.diverged_at is not None:
             return f"<b style='color:#b00'>✗ {name}: {res.message}</b>{note}"
         if res.losses[-1] > 10 * res.losses[0]:
             return (f"<b style='color:#b00'>✗ {name}: the loss grew from {res.losses[0]:.4g} to "

@@ -31,8 +31,13 @@ class TrainingExplorer(Explorer):
 
     def __init__(self, batch_size=16, lr=0.05, epochs=3, optimizer="sgd", x=None, y=None,
                  start=(-1.0, 2.0), seed=0):
-        if x is None or y is None:
+        if (x is None) != (y is None):
+            raise ValueError("x and y: give both (the data) or neither (the course's line data)")
+        if x is None:
             x, y = data.linear_data()
+        for value, name in ((x, "x"), (y, "y")):
+            if isinstance(value, (str, bytes, dict, bool)) or np.ndim(value) != 1:
+                raise ValueError(f"{name} must be a 1-D array of numbers, got {value!r:.60}")
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         if self.x.ndim != 1 or self.x.shape != self.y.shape or len(self.x) < 1:
             raise ValueError(f"x and y must be 1-D arrays of the same length, got shapes "
@@ -140,7 +145,7 @@ class TrainingExplorer(Explorer):
             notes.append(f"from epoch {high[0] / per_epoch:.2f} the loss is above "
                          f"{fmt(LOSS_CEILING)}, not drawn")
         note = f" ({'; '.join(notes)})" if notes else ""
-        if hist.diverged:
+        if hist.diverged_at is not None:
             return f"<b style='color:#b00'>✗ {hist.message}</b>{note}"
         if not losses[-1] <= 10 * losses[0]:
             return (f"<b style='color:#b00'>✗ the loss grew from {losses[0]:.4g} to "
