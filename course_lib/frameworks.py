@@ -157,7 +157,10 @@ class TorchLambda:
     optimizer's initial rate ``base_lr`` by. Built by :func:`to_torch_lambda`."""
 
     def __init__(self, schedule: S.Schedule, base_lr: float):
-        self.schedule, self.base_lr = schedule, base_lr
+        if not callable(schedule):
+            raise ValueError(f"schedule must be a course schedule (a function of the step), "
+                             f"got {schedule!r:.60}")
+        self.schedule, self.base_lr = schedule, positive_number(base_lr, "base_lr")
 
     def __call__(self, epoch: int) -> float:
         return self.schedule(int(epoch)) / self.base_lr

@@ -22,7 +22,7 @@ from typing import Optional
 import numpy as np
 
 from . import lr_finder
-from ._validate import count
+from ._validate import array, count, flag, same_length
 from .data import Batches
 from .ensembles import _is_cycle_end
 from .frameworks import keras
@@ -55,6 +55,16 @@ def _restore(model, state) -> None:
         v.assign(value)
 
 
+def _inputs(model, x, name: str) -> np.ndarray:
+    """``x`` as a finite float32 array of samples with the model's input shape."""
+    arr = array(x, name, min_ndim=2)
+    want = tuple(model.inputs[0].shape[1:]) if getattr(model, "inputs", None) else None
+    if want is not None and tuple(arr.shape[1:]) != want:
+        raise ValueError(f"{name} must hold samples of shape {want} (the model's input), "
+                         f"got shape {arr.shape}")
+    return arr.astype("float32")
+
+
 def keras_range_test(model, x, y, *, min_lr: float = 1e-7, max_lr: float = 10.0,
                      steps: int = 100, batch_size: int = 32, mode: str = "exp",
                      smoothing: float = 0.98, diverge_factor: Optional[float] = 4.0,
@@ -76,6 +86,8 @@ def keras_range_test(model, x, y, *, min_lr: float = 1e-7, max_lr: float = 10.0,
     the value it had before.
     """
     model = _compiled(model)
+    x, y = _inputs(model, x, "x"), array(y, "y")   # labels, or one-hot rows
+    same_length(x, y, "x", "y")
     opt = model.optimizer
     if isinstance(opt._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
         raise ValueError("model: its optimizer follows a schedule; compile it with a number "
@@ -176,7 +188,15 @@ def keras_snapshot_proba(model, snapshots, x, *, last: Optional[int] = None,
     """
     if not isinstance(model, keras.Model):
         raise ValueError(f"model must be a Keras model, got {type(model).__name__}")
-    members = list(getattr(snapshots, "weights", snapshots))
+    logits = flag(logits, "logits")
+    x = _inputs(model, x, "x")
+    members = getattr(snapshots, "weights", snapshots)
+    n_weights = len(model.get_weights())
+    if not isinstance(members, (list, tuple)) or not all(
+            isinstance(m, (list, tuple)) and len(m) == n_weights for m in members):
+        raise ValueError(f"snapshots must be a KerasCycleSnapshots or a list of weight lists "
+                         f"(model.get_weights(), {n_weights} arrays each), got {snapshots!r:.60}")
+    members = list(members)
     if not members:
         raise ValueError("snapshots must hold at least one set of weights (no cycle has "
                          "ended yet?)")

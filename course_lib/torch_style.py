@@ -80,7 +80,7 @@ def rates_used(loop: Callable, lr_lambda: Callable[[int], float], base_lr: float
                          f"batches_per_epoch), got {loop!r}")
     epochs = count(epochs, "epochs")
     batches_per_epoch = count(batches_per_epoch, "batches_per_epoch")
-    optimizer = RecordingOptimizer(base_lr)
+    optimizer = RecordingOptimizer(positive_number(base_lr, "base_lr"))
     scheduler = LambdaLR(optimizer, lr_lambda)
     loop(optimizer, scheduler, epochs, batches_per_epoch)
     return np.array(optimizer.used)

@@ -323,7 +323,46 @@ CASES = {
     "course_lib.widgets.surface.surface_explorer": {"args": lambda: dict(steps=10, n_grid=21)},
     "course_lib.widgets.training.TrainingExplorer": {"args": lambda: dict(epochs=1), "ok": {"start": ("neg",), "seed": ("zero",)}},
     "course_lib.widgets.training.training_explorer": {"args": lambda: dict(epochs=1, lr=0.02)},
+    # environment, frameworks (lesson 10): Keras on JAX, PyTorch's LambdaLR in plain Python
+    "course_lib.environment.keras_backend": {},
+    "course_lib.frameworks.to_keras": {"args": lambda: dict(schedule=schedules.cosine(0.1, 10))},
+    "course_lib.frameworks.CourseSchedule": {"args": lambda: dict(spec=_keras_spec())},
+    "course_lib.frameworks.to_torch_lambda": {"args": lambda: dict(schedule=schedules.cosine(0.1, 10), base_lr=0.1)},
+    "course_lib.frameworks.TorchLambda": {"args": lambda: dict(schedule=schedules.cosine(0.1, 10), base_lr=0.1)},
+    "course_lib.frameworks.mapping_table": {},
+    "course_lib.frameworks_keras.keras_range_test": {"args": lambda: dict(model=_keras_model(), x=F("xc").astype("float32"), y=F("yc").astype("int32"), min_lr=1e-3, max_lr=1.0, steps=4, batch_size=10), "ok": {"seed": ("zero",), "diverge_factor": ("none",), "smoothing": ("zero",), "y": ("ndim",)}},  # smoothing 0: raw losses; y may be one-hot rows
+    "course_lib.frameworks_keras.KerasCycleSnapshots": {"args": lambda: dict(schedule=schedules.sgdr(0.1, 5))},
+    "course_lib.frameworks_keras.keras_snapshot_proba": {"args": lambda: dict(model=_keras_model(), snapshots=_keras_snapshots(), x=F("xc").astype("float32")), "ok": {"x": ("len",)}},  # any number of samples
+    "course_lib.torch_style.RecordingOptimizer": {"args": lambda: dict(lr=0.1)},
+    "course_lib.torch_style.LambdaLR": {"args": lambda: dict(optimizer=__import__("course_lib.torch_style").torch_style.RecordingOptimizer(0.1), lr_lambda=lambda n: 1.0)},
+    "course_lib.torch_style.rates_used": {"args": lambda: dict(loop=_torch_loop, lr_lambda=lambda n: 1.0 / (1 + n), base_lr=0.1, epochs=2, batches_per_epoch=3)},
 }
+
+
+def _keras_spec():
+    from course_lib import frameworks
+    return frameworks.to_keras(schedules.cosine(0.1, 10)).spec
+
+
+@functools.lru_cache(None)
+def _keras_model():
+    from course_lib import frameworks
+    keras = frameworks.keras
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def _keras_snapshots():
+    return [[w.copy() for w in _keras_model().get_weights()]] * 2
+
+
+def _torch_loop(optimizer, scheduler, epochs, batches_per_epoch):
+    for _ in range(epochs * batches_per_epoch):
+        optimizer.step()
+        scheduler.step()
 
 #: methods (not module-level names): built by ``make``
 EXTRA = {
