@@ -251,8 +251,9 @@ def _samples(x, y):
 def evaluate(params, model, x, y, loss="mse", *, batch_size: Optional[int] = None) -> dict:
     """The loss on ``(x, y)`` (and the accuracy, for cross-entropy), with no update.
 
-    Returns ``{"loss": ..., "accuracy": ...}`` (accuracy only for classification). With
-    ``batch_size`` the set is evaluated in chunks and the results weighted by chunk size.
+    Returns ``{"loss": ..., "accuracy": ...}`` (accuracy only for classification), and a
+    ``"note"`` in words when the loss is inf or nan (a diverged model). With ``batch_size``
+    the set is evaluated in chunks and the results weighted by chunk size.
     """
     predict, lossf = predict_fn(model), models.get_loss(loss)
     x, y = _samples(x, y)
@@ -268,6 +269,9 @@ def evaluate(params, model, x, y, loss="mse", *, batch_size: Optional[int] = Non
     result = {"loss": total_loss / len(x)}
     if _is_classification(lossf):
         result["accuracy"] = correct / len(x)
+    if not np.isfinite(result["loss"]):
+        result["note"] = (f"the loss is {result['loss']}: the parameters are not finite or the "
+                          "outputs overflowed (a diverged model), so this is no measurement")
     return result
 
 

@@ -111,3 +111,16 @@ def test_shootout_counts_a_finite_blow_up_as_diverged():
     table = res.table()
     assert "2/2" in table and "left out of the statistics" in table
     assert "± inf" not in table and "nan ±" not in table
+
+
+def test_evaluate_says_in_words_when_the_loss_is_not_finite():
+    import warnings
+    from course_lib import data, models, training
+    x, y = data.linear_data(n=20)
+    fine = training.evaluate(models.init_linear(seed=0), "linear", x, y)
+    assert "note" not in fine and np.isfinite(fine["loss"])
+    blown = {"kernel": np.array(1e200), "bias": np.array(0.0)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no RuntimeWarning either
+        out = training.evaluate(blown, "linear", x, y)
+    assert out["loss"] == np.inf and "diverged" in out["note"]
