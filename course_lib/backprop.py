@@ -22,7 +22,7 @@ another loss, a student's function) still goes through autograd.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable
 
 import numpy as np
 

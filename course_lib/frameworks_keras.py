@@ -105,38 +105,17 @@ def keras_range_test(model, x, y, *, min_lr: float = 1e-7, max_lr: float = 10.0,
     if not opt.built:
         opt.build(model.trainable_variables)
     saved = _state(model)
-    lrs, losses, smoothed = [], [], []
-    avg, best = 0.0, np.inf
-    stopped, reason, stop_lr = False, f"finished all {len(rates)} steps", None
+    record = lr_finder._SweepRecord(beta, diverge_factor, len(rates))
     try:
         for i, rate in enumerate(rates):
             xb, yb = next(stream)
             opt.learning_rate = float(rate)
             logs = model.train_on_batch(xb, yb, return_dict=True)
-            value = float(logs["loss"])
-            if not np.isfinite(value):
-                stopped, stop_lr = True, float(rate)
-                reason = f"the loss became {value} at step {i} (lr = {rate:.3g})"
-                break
-            k = len(losses)
-            avg = beta * avg + (1.0 - beta) * value
-            sm = avg / (1.0 - beta ** (k + 1))
-            lrs.append(float(rate))
-            losses.append(value)
-            smoothed.append(sm)
-            best = min(best, sm)
-            if diverge_factor is not None and best > 0 and sm > diverge_factor * best:
-                stopped, stop_lr = True, float(rate)
-                reason = (f"the smoothed loss passed {diverge_factor:g} x its minimum at "
-                          f"step {i} (lr = {rate:.3g})")
+            if record.add(i, rate, float(logs["loss"])):
                 break
     finally:
         _restore(model, saved)
-    return lr_finder.RangeTest(lrs=np.array(lrs), losses=np.array(losses),
-                               smoothed=np.array(smoothed), planned_lrs=rates,
-                               stopped_early=stopped, reason=reason, smoothing=beta, mode=mode,
-                               diverge_factor=diverge_factor,
-                               optimizer=f"keras {type(opt).__name__}", stop_lr=stop_lr)
+    return record.result(rates, mode, f"keras {type(opt).__name__}")
 
 
 class KerasCycleSnapshots(keras.callbacks.Callback):

@@ -122,7 +122,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import numbers
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, Iterable, Optional, Sequence
 
@@ -644,6 +643,47 @@ def _batch_source(batches, steps: int):
     return lambda i: taken[i % n]
 
 
+class _SweepRecord:
+    """What a range test records as it sweeps: each kept rate and loss, the bias-corrected
+    smoothed loss, and the stop rule (inf/nan, or the smoothed loss above ``diverge_factor``
+    times its minimum). Shared by :func:`lr_range_test` and lesson 10's
+    ``frameworks.keras_range_test``, so both stop and smooth alike."""
+
+    def __init__(self, beta: float, diverge_factor: Optional[float], steps: int):
+        self.beta, self.diverge_factor = beta, diverge_factor
+        self.lrs, self.losses, self.smoothed = [], [], []
+        self.avg, self.best = 0.0, np.inf
+        self.stopped, self.reason, self.stop_lr = False, f"finished all {steps} steps", None
+
+    def add(self, i: int, rate: float, value: float) -> Optional[str]:
+        """Record step ``i`` (rate ``rate``, loss ``value`` before its update). Returns
+        ``"not finite"`` (not kept) or ``"passed"`` (kept) when the sweep must stop, else None."""
+        if not np.isfinite(value):
+            self.stopped, self.stop_lr = True, float(rate)
+            self.reason = f"the loss became {value} at step {i} (lr = {rate:.3g})"
+            return "not finite"
+        k = len(self.losses)
+        self.avg = self.beta * self.avg + (1.0 - self.beta) * value
+        sm = self.avg / (1.0 - self.beta ** (k + 1))
+        self.lrs.append(float(rate))
+        self.losses.append(value)
+        self.smoothed.append(sm)
+        self.best = min(self.best, sm)
+        if self.diverge_factor is not None and self.best > 0 and sm > self.diverge_factor * self.best:
+            self.stopped, self.stop_lr = True, float(rate)
+            self.reason = (f"the smoothed loss passed {self.diverge_factor:g} x its minimum at "
+                           f"step {i} (lr = {rate:.3g})")
+            return "passed"
+        return None
+
+    def result(self, rates, mode: str, optimizer: str) -> "RangeTest":
+        return RangeTest(lrs=np.array(self.lrs), losses=np.array(self.losses),
+                         smoothed=np.array(self.smoothed), planned_lrs=rates,
+                         stopped_early=self.stopped, reason=self.reason, smoothing=self.beta,
+                         mode=mode, diverge_factor=self.diverge_factor, optimizer=optimizer,
+                         stop_lr=self.stop_lr)
+
+
 def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
                   max_lr: float = 10.0, steps: int = 100, mode: str = "exp",
                   smoothing: float = 0.98, diverge_factor: Optional[float] = 4.0,
@@ -697,36 +737,19 @@ def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
 
     p = copy.deepcopy(params)             # the caller's params are never touched
     state = opt.init(p)
-    lrs, losses, smoothed = [], [], []
-    avg, best = 0.0, np.inf
-    stopped, reason, stop_lr = False, f"finished all {steps} steps", None
+    record = _SweepRecord(beta, diverge_factor, steps)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for i, rate in enumerate(rates):
             value, grads = vg(p, batch_at(i))
-            value = float(value)
-            if not np.isfinite(value):
-                stopped, stop_lr = True, float(rate)
-                reason = f"the loss became {value} at step {i} (lr = {rate:.3g})"
+            stop = record.add(i, rate, float(value))
+            if stop == "not finite":
                 break
-            k = len(losses)
-            avg = beta * avg + (1.0 - beta) * value
-            sm = avg / (1.0 - beta ** (k + 1))
-            lrs.append(float(rate))
-            losses.append(value)
-            smoothed.append(sm)
-            best = min(best, sm)
             if recorder is not None:
-                recorder.record(k, p)
-            if diverge_factor is not None and best > 0 and sm > diverge_factor * best:
-                stopped, stop_lr = True, float(rate)
-                reason = (f"the smoothed loss passed {diverge_factor:g} x its minimum at "
-                          f"step {i} (lr = {rate:.3g})")
+                recorder.record(len(record.losses) - 1, p)
+            if stop:
                 break
             p, state = opt.step(p, grads, state, rate)
-    result = RangeTest(lrs=np.array(lrs), losses=np.array(losses),
-                       smoothed=np.array(smoothed), planned_lrs=rates, stopped_early=stopped,
-                       reason=reason, smoothing=beta, mode=mode, diverge_factor=diverge_factor,
-                       optimizer=getattr(opt, "name", type(opt).__name__), stop_lr=stop_lr)
+    result = record.result(rates, mode, getattr(opt, "name", type(opt).__name__))
     if recorder is not None:
         result.val_losses, result.val_metric = recorder.arrays()
         result.val_every, result.val_passes = recorder.every, recorder.passes
