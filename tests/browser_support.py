@@ -270,6 +270,17 @@ class JupyterServer:
                 return self.api("GET", f"/api/kernels/{kernel['id']}").get("execution_state")
         return None
 
+    def start_kernel(self, relpath: str) -> None:
+        """Create the notebook's session (and so start its fresh kernel) through the REST
+        API, so that the kernel starts while the page loads; the page attaches to it."""
+        body = json.dumps({"path": relpath, "name": Path(relpath).name, "type": "notebook",
+                           "kernel": {"name": "python3"}}).encode()
+        req = urllib.request.Request(self.base + "/api/sessions", data=body, method="POST",
+                                     headers={"Authorization": f"token {self.token}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            resp.read()
+
     def shutdown_sessions(self, relpath: str) -> None:
         """Shut the notebook's kernels down (best effort: never raises)."""
         try:
@@ -338,6 +349,8 @@ def wait_idle(page, server, relpath, frontend, timeout=120.0, settle=0.3) -> Non
 
 
 def open_notebook(page, server, relpath, frontend, timeout=90.0) -> None:
+    """Start the notebook's kernel, load the front-end on it, wait until the kernel is idle."""
+    server.start_kernel(relpath)
     page.goto(server.url(frontend, relpath))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout * 1000)
     wait_idle(page, server, relpath, frontend, timeout=timeout)
@@ -528,8 +541,8 @@ def key_move(page, handle) -> bool:
     handle.scroll_into_view_if_needed()
     handle.focus()
     page.keyboard.press("ArrowLeft" if at_max(handle) else "ArrowRight")
-    try:
-        wait_until(lambda: readout(handle) != before, 1.0, "the readout", interval=0.05)
+    try:  # the readout follows a key in a frame or two; a swallowed key never moves it
+        wait_until(lambda: readout(handle) != before, 0.5, "the readout", interval=0.05)
         return True
     except TimeoutError:
         return False

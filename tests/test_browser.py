@@ -22,7 +22,9 @@ is really idle, then checks that
 Needs Debian's Chromium (`apt-get install chromium`) and Playwright for Python
 (`pip install playwright`, in requirements.txt; no browser download). Without them the tests
 skip, except in CI (environment variable CI set), where a skip would hide a broken setup, so
-they fail instead. One server and one browser per test session, one page per notebook;
+they fail instead. One server and one browser per test session, one browser context per
+front-end (its cache keeps the front-end's scripts), one page per notebook, whose kernel is
+started through the server's REST API while the page loads;
 screenshots of failures go to a temporary folder whose path is printed.
 """
 from __future__ import annotations
@@ -78,6 +80,24 @@ def browser(jupyter_server):
             b.close()
 
 
+@pytest.fixture(scope="session")
+def contexts(browser):
+    """One browser context per front-end for the whole session: its HTTP cache keeps the
+    front-end's scripts, so each notebook's page loads without fetching them again. (Each
+    test still gets a new page, and JupyterLab opens from an empty workspace.)"""
+    made = {}
+
+    def get(frontend: str):
+        if frontend not in made:
+            made[frontend] = browser.new_context(viewport={"width": 1400, "height": 1000})
+        return made[frontend]
+    try:
+        yield get
+    finally:
+        for context in made.values():
+            context.close()
+
+
 _shots = []
 
 
@@ -120,14 +140,13 @@ def explorer_disagreements(page, server, rel, expected) -> list:
 
 @pytest.mark.parametrize("frontend", FRONTENDS)
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_widgets_work_in_the_browser(notebook: Path, frontend: str, jupyter_server, browser):
+def test_widgets_work_in_the_browser(notebook: Path, frontend: str, jupyter_server, contexts):
     reason = bs.missing_frontend(frontend)
     if reason:
         unavailable(reason)
     expected = bs.expected_layout(notebook)
     rel = jupyter_server.add(notebook, frontend)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+    page = contexts(frontend).new_page()
     page_errors = []
     page.on("pageerror", lambda e: page_errors.append(str(e)))
     started = time.monotonic()
@@ -193,6 +212,6 @@ def test_widgets_work_in_the_browser(notebook: Path, frontend: str, jupyter_serv
         raise
     finally:
         try:
-            context.close()
+            page.close()
         finally:
             jupyter_server.shutdown_sessions(rel)
