@@ -1,6 +1,7 @@
-"""Helpers shared by tests/test_browser.py and benchmarks/bench_browser.py: a throw-away
-Jupyter server, headless Chromium driven by Playwright, and the few page operations the
-browser tests need (run all cells, wait for the kernel, find the explorers, move a control).
+"""Helpers shared by the browser tests (tests/browser_check.py) and
+benchmarks/bench_browser.py: a throw-away Jupyter server, headless Chromium driven by
+Playwright, and the few page operations the browser tests need (run all cells, wait for
+the kernel, find the explorers, move a control).
 
 Nothing here touches the repository: the server serves a temporary copy of the notebooks,
 with its own config, runtime, data, settings and workspace folders, and no network checks.

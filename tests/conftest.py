@@ -10,19 +10,23 @@ from pathlib import Path
 # tests/browser_support.py is imported by the browser tests and the browser benchmark
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# The browser tests' session fixtures (one Jupyter server, one Chromium, one context per
+# front-end), shared by tests/test_browser_lab.py and tests/test_browser_notebook.py.
+from browser_check import browser, contexts, jupyter_server  # noqa: E402,F401
+
 
 # --- running on every core -------------------------------------------------------------------
 # pyproject.toml runs the suite with pytest-xdist (`-n auto --dist loadfile
 # --no-loadscope-reorder`): each file (a test module, or one notebook, whose cells must run in
 # order on one kernel) goes whole to one worker, in the order below. The longest files go first
-# and the many short unit-test modules last, so the workers finish at about the same time: the
-# browser tests (one Jupyter server and one Chromium per worker that runs them, about half of
-# the suite's serial time), then the notebooks, then the rest. Serial runs (`-n 0`) use the
-# same order.
+# and the many short unit-test modules last, so the workers finish at about the same time:
+# the browser tests (one file per front-end, so two workers share them; one Jupyter server
+# and one Chromium per worker that runs them), then the notebooks, then the rest. Serial runs
+# (`-n 0`) use the same order.
 
 def _cost_rank(item) -> int:
     path = Path(str(item.fspath))
-    if path.name == "test_browser.py":
+    if path.name.startswith("test_browser_"):
         return 0
     if path.suffix == ".ipynb":
         return 1

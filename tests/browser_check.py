@@ -1,4 +1,5 @@
-"""Every widget of every lesson, in a real browser.
+"""Every widget of every lesson, in a real browser: the check that tests/test_browser_lab.py and
+tests/test_browser_notebook.py run, and the fixtures they share (tests/conftest.py imports them).
 
 For each notebook in lessons/ with a committed widget output, and for each front-end
 (JupyterLab, and Jupyter Notebook 7), the test opens a temporary copy of the notebook in
@@ -11,7 +12,7 @@ is really idle, then checks that
 * every explorer shows what the lesson's cells set: each cell's status lines are the
   committed run's (executed without a browser), and each picture's PNG bytes (SHA-256 of
   what the <img> shows) are the ones the kernel rendered for that status line (asked from
-  the kernel as a second client). This catches the Run-All race of issue 14: a slider view
+  the kernel as a second client). This catches the Run-All race: a slider view
   puts its value on its step grid when it is created and sends it back, and that write-back,
   processed after the next cells, used to undo a cell's ``explorer.set(...)``
   (course_lib/widgets/_sync.py),
@@ -22,10 +23,11 @@ is really idle, then checks that
 Needs Debian's Chromium (`apt-get install chromium`) and Playwright for Python
 (`pip install playwright`, in requirements.txt; no browser download). Without them the tests
 skip, except in CI (environment variable CI set), where a skip would hide a broken setup, so
-they fail instead. One server and one browser per test session, one browser context per
-front-end (its cache keeps the front-end's scripts), one page per notebook, whose kernel is
-started through the server's REST API while the page loads;
-screenshots of failures go to a temporary folder whose path is printed.
+they fail instead. The two front-ends are two test files, so that pytest-xdist runs them on
+two workers at once. One server and one browser per worker, one browser context per front-end
+(its cache keeps the front-end's scripts), one page per notebook, whose kernel is started
+through the server's REST API while the page loads; screenshots of failures go to a temporary
+folder whose path is printed.
 """
 from __future__ import annotations
 
@@ -40,7 +42,6 @@ import pytest
 import browser_support as bs
 
 NOTEBOOKS = bs.widget_notebooks()
-FRONTENDS = list(bs.FRONTENDS)  # "lab", "notebook"
 
 
 def in_ci() -> bool:
@@ -138,9 +139,11 @@ def explorer_disagreements(page, server, rel, expected) -> list:
     return problems
 
 
-@pytest.mark.parametrize("frontend", FRONTENDS)
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_widgets_work_in_the_browser(notebook: Path, frontend: str, jupyter_server, contexts):
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def check_widgets(notebook: Path, frontend: str, jupyter_server, contexts) -> None:
+    """Run ``notebook`` in ``frontend`` and check its widgets (see the module docstring)."""
     reason = bs.missing_frontend(frontend)
     if reason:
         unavailable(reason)
