@@ -137,18 +137,6 @@ when this was one module; the spread over seeds comes from :mod:`course_lib.lr_s
 """
 from __future__ import annotations
 
-# the names the single module held, its imports included, so that nothing reaching for
-# ``lr_finder.<name>`` breaks
-import copy  # noqa: F401
-import itertools  # noqa: F401
-from dataclasses import dataclass, field, replace  # noqa: F401
-from typing import Callable, Dict, Iterable, Optional, Sequence  # noqa: F401
-
-import numpy as np  # noqa: F401
-from autograd import value_and_grad  # noqa: F401
-
-from .._validate import (array, count, fields, flag, number, positive_number, text,  # noqa: F401
-                         tree, whole)
 from ..lr_validation import (AccuracyBounds, Cost, accuracy_bounds, accuracy_metric,
                              linear_range_test, range_test_cost, validation_recorder)
 from ..optimizers import get_optimizer  # noqa: F401

@@ -51,24 +51,6 @@ when this was one module.
 """
 from __future__ import annotations
 
-# the names the single module held, its imports included, so that nothing reaching for
-# ``training.<name>`` breaks
-import copy  # noqa: F401
-import numbers  # noqa: F401
-from dataclasses import dataclass, field  # noqa: F401
-from typing import Callable, List, Optional, Sequence  # noqa: F401
-
-import numpy as np  # noqa: F401
-from autograd import value_and_grad  # noqa: F401
-
-from .. import data as _data  # noqa: F401
-from .. import backprop, models  # noqa: F401
-from .. import _divergence  # noqa: F401
-from .._divergence import loss_text  # noqa: F401
-from .._validate import (count, flag, function, positive_number, seed_value, tree,  # noqa: F401
-                         whole)
-from ..optimizers import Momentum, get_optimizer, tree_all_finite, tree_map  # noqa: F401
-from ..schedules import as_schedule  # noqa: F401
 from .callbacks import Callback, Snapshots, Trace
 from .evaluation import _samples, evaluate
 from .history import History, _epoch_line
