@@ -238,22 +238,22 @@ CASES = {
     "course_lib.plots.loss_curve": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), ax=_ax(), label="run"), "ok": {"losses": ("len", "nan", "inf", "empty"), "label": ("str",)}},
     "course_lib.plots.log_levels": {"args": lambda: dict(values=np.array([1.0, 10.0, 100.0])), "ok": {"values": ("len", "ndim", "inf", "nan")}},  # nan and inf entries are ignored
     # schedules
-    "course_lib.schedules.Schedule": {},
-    "course_lib.schedules.as_schedule": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
-    "course_lib.schedules.constant": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
-    "course_lib.schedules.time_decay": {"args": lambda: dict(lr0=0.1, decay=0.01), "ok": {"decay": ("zero",)}},
-    "course_lib.schedules.step_decay": {"args": lambda: dict(lr0=0.1, factor=0.5, every=10)},
-    "course_lib.schedules.exponential": {"args": lambda: dict(lr0=0.1, gamma=0.9)},
-    "course_lib.schedules.cosine": {"args": lambda: dict(max_lr=0.1, period=10), "ok": {"min_lr": ("zero",)}},
-    "course_lib.schedules.linear": {"args": lambda: dict(start_lr=0.1, end_lr=0.01, steps=10), "ok": {"end_lr": ("zero",), "start_lr": ("zero",)}},
-    "course_lib.schedules.sequence": {"args": lambda: dict(parts=[(schedules.constant(0.1), 5), (schedules.constant(0.01), None)])},
-    "course_lib.schedules.warmup": {"args": lambda: dict(schedule=schedules.constant(0.1), steps=5), "ok": {"start_lr": ("zero",), "schedule": ("int",)}},  # a number is a constant schedule
-    "course_lib.schedules.plot_schedule": {"args": lambda: dict(s=schedules.constant(0.1), steps=10, ax=_ax(), label="c"), "ok": {"label": ("str",), "s": ("int",)}},
-    "course_lib.schedules_cyclic.cyclical": {"args": lambda: dict(base_lr=0.01, max_lr=0.1, step_size=5), "ok": {"base_lr": ("zero",), "step_size_down": ("int",)}},
-    "course_lib.schedules_cyclic.sgdr": {"args": lambda: dict(max_lr=0.1, t0=5), "ok": {"min_lr": ("zero",)}},
-    "course_lib.schedules_cyclic.one_cycle": {"args": lambda: dict(max_lr=0.1, total_steps=20)},
+    "course_lib.schedules.base.Schedule": {},
+    "course_lib.schedules.decays.as_schedule": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
+    "course_lib.schedules.decays.constant": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
+    "course_lib.schedules.decays.time_decay": {"args": lambda: dict(lr0=0.1, decay=0.01), "ok": {"decay": ("zero",)}},
+    "course_lib.schedules.decays.step_decay": {"args": lambda: dict(lr0=0.1, factor=0.5, every=10)},
+    "course_lib.schedules.decays.exponential": {"args": lambda: dict(lr0=0.1, gamma=0.9)},
+    "course_lib.schedules.decays.cosine": {"args": lambda: dict(max_lr=0.1, period=10), "ok": {"min_lr": ("zero",)}},
+    "course_lib.schedules.decays.linear": {"args": lambda: dict(start_lr=0.1, end_lr=0.01, steps=10), "ok": {"end_lr": ("zero",), "start_lr": ("zero",)}},
+    "course_lib.schedules.compose.sequence": {"args": lambda: dict(parts=[(schedules.constant(0.1), 5), (schedules.constant(0.01), None)])},
+    "course_lib.schedules.compose.warmup": {"args": lambda: dict(schedule=schedules.constant(0.1), steps=5), "ok": {"start_lr": ("zero",), "schedule": ("int",)}},  # a number is a constant schedule
+    "course_lib.schedules.compose.plot_schedule": {"args": lambda: dict(s=schedules.constant(0.1), steps=10, ax=_ax(), label="c"), "ok": {"label": ("str",), "s": ("int",)}},
+    "course_lib.schedules.cyclic.cyclical": {"args": lambda: dict(base_lr=0.01, max_lr=0.1, step_size=5), "ok": {"base_lr": ("zero",), "step_size_down": ("int",)}},
+    "course_lib.schedules.cyclic.sgdr": {"args": lambda: dict(max_lr=0.1, t0=5), "ok": {"min_lr": ("zero",)}},
+    "course_lib.schedules.cyclic.one_cycle": {"args": lambda: dict(max_lr=0.1, total_steps=20)},
     # shootout
-    "course_lib.shootout.one_cycle_momentum": {"args": lambda: dict(total_steps=20), "ok": {"base_momentum": ("zero",)}},
+    "course_lib.schedules.momentum.one_cycle_momentum": {"args": lambda: dict(total_steps=20), "ok": {"base_momentum": ("zero",)}},
     "course_lib.shootout.Recipe": {"args": lambda: dict(lr=lambda total: schedules.constant(0.1)), "ok": {"lr": ("int",), "momentum": ("int",), "optimizer": ("str",)}},  # numbers are refused by shootout() naming the recipe; "x" is a fine optimizer name until used
     "course_lib.shootout.shootout": {"args": lambda: dict(recipes={"const": lambda total: schedules.constant(0.1)}, init=lambda s: models.init_mlp((4, 5, 3), seed=s), model="mlp", x=F("xc"), y=F("yc"), validation_data=(F("xc"), F("yc")), steps=6, seeds=(0,), batch_size=10, eval_every=3, target=0.5), "ok": {"x": ("nan", "inf"), "recipes": ("missing",), "seeds": ("len",)}},
     "course_lib.shootout.Shootout": {"args": lambda: {k: getattr(F("so"), k) for k in ("names", "seeds", "steps", "target", "eval_every", "batch_size", "rates", "momentums", "runs")}, "ok": {"seeds": ("len",), "target": ("none",), "momentums": ("nan",)}},  # nan momentum: the optimizer has none
