@@ -220,16 +220,16 @@ CASES = {
     "course_lib.optim.GDResult": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "blew_up_at": ("int",)}},
     "course_lib.optim.gradient_descent": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # optimizers
-    "course_lib.optimizers.tree_map": {"args": lambda: dict(fn=np.copy, tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},  # any leaf: a generic container walker
-    "course_lib.optimizers.tree_leaves": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},
-    "course_lib.optimizers.tree_all_finite": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan")}},
-    "course_lib.optimizers.Optimizer": {},
-    "course_lib.optimizers.SGD": {},
-    "course_lib.optimizers.Momentum": {"ok": {"beta": ("zero",)}},
-    "course_lib.optimizers.Adam": {"ok": {"beta1": ("zero",), "beta2": ("zero",)}},
-    "course_lib.optimizers.get_optimizer": {"args": lambda: dict(optimizer="adam")},
-    "course_lib.optimizers.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "blew_up_at": ("int",)}},
-    "course_lib.optimizers.minimize": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
+    "course_lib.optimizers.trees.tree_map": {"args": lambda: dict(fn=np.copy, tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},  # any leaf: a generic container walker
+    "course_lib.optimizers.trees.tree_leaves": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},
+    "course_lib.optimizers.trees.tree_all_finite": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan")}},
+    "course_lib.optimizers.rules.Optimizer": {},
+    "course_lib.optimizers.rules.SGD": {},
+    "course_lib.optimizers.rules.Momentum": {"ok": {"beta": ("zero",)}},
+    "course_lib.optimizers.rules.Adam": {"ok": {"beta1": ("zero",), "beta2": ("zero",)}},
+    "course_lib.optimizers.rules.get_optimizer": {"args": lambda: dict(optimizer="adam")},
+    "course_lib.optimizers.paths.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "blew_up_at": ("int",)}},
+    "course_lib.optimizers.paths.minimize": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # plots
     "course_lib.plots.grid": {"args": lambda: dict(xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), n=5)},
     "course_lib.plots.contour": {"args": lambda: dict(f=_ros, n=10, ax=_ax())},
