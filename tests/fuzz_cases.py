@@ -303,11 +303,11 @@ CASES = {
     "course_lib.widgets.parabola.ParabolaExplorer": {"ok": {"x0": NUM}},
     "course_lib.widgets.parabola.off_frame": {"args": lambda: dict(dist=np.array([1.0, 2.0])), "ok": {"dist": ("len", "neg", "nan", "inf", "empty")}},
     "course_lib.widgets.parabola.parabola_explorer": {"args": lambda: dict(lr=0.2)},
-    "course_lib.widgets.schedule.ScheduleProblem": {"ok": {"angle": NUM, "x0": ("neg",), "noise": ("zero",)}},
+    "course_lib.widgets.schedule_model.ScheduleProblem": {"ok": {"angle": NUM, "x0": ("neg",), "noise": ("zero",)}},
     "course_lib.widgets.schedule.ScheduleExplorer": {"args": lambda: dict(steps=40), "ok": {"problem": "*", "noise": ("zero",)}},
     "course_lib.widgets.schedule.schedule_explorer": {"args": lambda: dict(steps=40, lr=0.1)},
-    "course_lib.widgets.schedule.make_schedule": {"args": lambda: dict(schedule="cosine", lr=0.1, steps=40), "ok": {"decay": ("zero",), "min_frac": ("zero",), "mode": ("str",)}},
-    "course_lib.widgets.schedule.loss_verdict": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), clean_losses=np.array([3.0, 1.5, 0.5])), "ok": {"losses": PROPAGATE, "clean_losses": PROPAGATE}},  # a diverging run: said in words
+    "course_lib.widgets.schedule_model.make_schedule": {"args": lambda: dict(schedule="cosine", lr=0.1, steps=40), "ok": {"decay": ("zero",), "min_frac": ("zero",), "mode": ("str",)}},
+    "course_lib.widgets.schedule_model.loss_verdict": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), clean_losses=np.array([3.0, 1.5, 0.5])), "ok": {"losses": PROPAGATE, "clean_losses": PROPAGATE}},  # a diverging run: said in words
     "course_lib.widgets.sgdr.RestartProblem": {"ok": {"x0": ("neg", "zero"), "noise": ("zero",)}},
     "course_lib.widgets.sgdr.RestartRun": {"args": lambda: dict(xs=np.zeros((3, 2)), losses=np.ones(3), rates=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "xs": PROPAGATE, "losses": PROPAGATE, "rates": PROPAGATE}},
     "course_lib.widgets.sgdr.SGDRExplorer": {"args": lambda: dict(steps=100, t0=20), "ok": {"problem": "*", "min_lr": ("zero",), "seed": ("zero",)}},
