@@ -220,16 +220,16 @@ CASES = {
     "course_lib.optim.GDResult": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "blew_up_at": ("int",)}},
     "course_lib.optim.gradient_descent": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # optimizers
-    "course_lib.optimizers.tree_map": {"args": lambda: dict(fn=np.copy, tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},  # any leaf: a generic container walker
-    "course_lib.optimizers.tree_leaves": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},
-    "course_lib.optimizers.tree_all_finite": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan")}},
-    "course_lib.optimizers.Optimizer": {},
-    "course_lib.optimizers.SGD": {},
-    "course_lib.optimizers.Momentum": {"ok": {"beta": ("zero",)}},
-    "course_lib.optimizers.Adam": {"ok": {"beta1": ("zero",), "beta2": ("zero",)}},
-    "course_lib.optimizers.get_optimizer": {"args": lambda: dict(optimizer="adam")},
-    "course_lib.optimizers.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "blew_up_at": ("int",)}},
-    "course_lib.optimizers.minimize": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
+    "course_lib.optimizers.trees.tree_map": {"args": lambda: dict(fn=np.copy, tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},  # any leaf: a generic container walker
+    "course_lib.optimizers.trees.tree_leaves": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan", "str", "none")}},
+    "course_lib.optimizers.trees.tree_all_finite": {"args": lambda: dict(tree={"a": np.ones(2)}), "ok": {"tree": ("empty", "missing", "nan")}},
+    "course_lib.optimizers.rules.Optimizer": {},
+    "course_lib.optimizers.rules.SGD": {},
+    "course_lib.optimizers.rules.Momentum": {"ok": {"beta": ("zero",)}},
+    "course_lib.optimizers.rules.Adam": {"ok": {"beta1": ("zero",), "beta2": ("zero",)}},
+    "course_lib.optimizers.rules.get_optimizer": {"args": lambda: dict(optimizer="adam")},
+    "course_lib.optimizers.paths.Path": {"args": lambda: dict(xs=np.zeros((3, 2)), lrs=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "blew_up_at": ("int",)}},
+    "course_lib.optimizers.paths.minimize": {"args": lambda: dict(grad_fn=quad_grad, x0=np.array([1.0, 1.0]), lr=0.1, steps=10, loss_fn=quad_loss), "ok": {"x0": ("len",), "steps": ("zero",)}},
     # plots
     "course_lib.plots.grid": {"args": lambda: dict(xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), n=5)},
     "course_lib.plots.contour": {"args": lambda: dict(f=_ros, n=10, ax=_ax())},
@@ -238,27 +238,27 @@ CASES = {
     "course_lib.plots.loss_curve": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), ax=_ax(), label="run"), "ok": {"losses": ("len", "nan", "inf", "empty"), "label": ("str",)}},
     "course_lib.plots.log_levels": {"args": lambda: dict(values=np.array([1.0, 10.0, 100.0])), "ok": {"values": ("len", "ndim", "inf", "nan")}},  # nan and inf entries are ignored
     # schedules
-    "course_lib.schedules.Schedule": {},
-    "course_lib.schedules.as_schedule": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
-    "course_lib.schedules.constant": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
-    "course_lib.schedules.time_decay": {"args": lambda: dict(lr0=0.1, decay=0.01), "ok": {"decay": ("zero",)}},
-    "course_lib.schedules.step_decay": {"args": lambda: dict(lr0=0.1, factor=0.5, every=10)},
-    "course_lib.schedules.exponential": {"args": lambda: dict(lr0=0.1, gamma=0.9)},
-    "course_lib.schedules.cosine": {"args": lambda: dict(max_lr=0.1, period=10), "ok": {"min_lr": ("zero",)}},
-    "course_lib.schedules.linear": {"args": lambda: dict(start_lr=0.1, end_lr=0.01, steps=10), "ok": {"end_lr": ("zero",), "start_lr": ("zero",)}},
-    "course_lib.schedules.sequence": {"args": lambda: dict(parts=[(schedules.constant(0.1), 5), (schedules.constant(0.01), None)])},
-    "course_lib.schedules.warmup": {"args": lambda: dict(schedule=schedules.constant(0.1), steps=5), "ok": {"start_lr": ("zero",), "schedule": ("int",)}},  # a number is a constant schedule
-    "course_lib.schedules.plot_schedule": {"args": lambda: dict(s=schedules.constant(0.1), steps=10, ax=_ax(), label="c"), "ok": {"label": ("str",), "s": ("int",)}},
-    "course_lib.schedules_cyclic.cyclical": {"args": lambda: dict(base_lr=0.01, max_lr=0.1, step_size=5), "ok": {"base_lr": ("zero",), "step_size_down": ("int",)}},
-    "course_lib.schedules_cyclic.sgdr": {"args": lambda: dict(max_lr=0.1, t0=5), "ok": {"min_lr": ("zero",)}},
-    "course_lib.schedules_cyclic.one_cycle": {"args": lambda: dict(max_lr=0.1, total_steps=20)},
+    "course_lib.schedules.base.Schedule": {},
+    "course_lib.schedules.decays.as_schedule": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
+    "course_lib.schedules.decays.constant": {"args": lambda: dict(lr=0.1), "ok": {"lr": ("zero",)}},
+    "course_lib.schedules.decays.time_decay": {"args": lambda: dict(lr0=0.1, decay=0.01), "ok": {"decay": ("zero",)}},
+    "course_lib.schedules.decays.step_decay": {"args": lambda: dict(lr0=0.1, factor=0.5, every=10)},
+    "course_lib.schedules.decays.exponential": {"args": lambda: dict(lr0=0.1, gamma=0.9)},
+    "course_lib.schedules.decays.cosine": {"args": lambda: dict(max_lr=0.1, period=10), "ok": {"min_lr": ("zero",)}},
+    "course_lib.schedules.decays.linear": {"args": lambda: dict(start_lr=0.1, end_lr=0.01, steps=10), "ok": {"end_lr": ("zero",), "start_lr": ("zero",)}},
+    "course_lib.schedules.compose.sequence": {"args": lambda: dict(parts=[(schedules.constant(0.1), 5), (schedules.constant(0.01), None)])},
+    "course_lib.schedules.compose.warmup": {"args": lambda: dict(schedule=schedules.constant(0.1), steps=5), "ok": {"start_lr": ("zero",), "schedule": ("int",)}},  # a number is a constant schedule
+    "course_lib.schedules.compose.plot_schedule": {"args": lambda: dict(s=schedules.constant(0.1), steps=10, ax=_ax(), label="c"), "ok": {"label": ("str",), "s": ("int",)}},
+    "course_lib.schedules.cyclic.cyclical": {"args": lambda: dict(base_lr=0.01, max_lr=0.1, step_size=5), "ok": {"base_lr": ("zero",), "step_size_down": ("int",)}},
+    "course_lib.schedules.cyclic.sgdr": {"args": lambda: dict(max_lr=0.1, t0=5), "ok": {"min_lr": ("zero",)}},
+    "course_lib.schedules.cyclic.one_cycle": {"args": lambda: dict(max_lr=0.1, total_steps=20)},
     # shootout
-    "course_lib.shootout.one_cycle_momentum": {"args": lambda: dict(total_steps=20), "ok": {"base_momentum": ("zero",)}},
-    "course_lib.shootout.Recipe": {"args": lambda: dict(lr=lambda total: schedules.constant(0.1)), "ok": {"lr": ("int",), "momentum": ("int",), "optimizer": ("str",)}},  # numbers are refused by shootout() naming the recipe; "x" is a fine optimizer name until used
-    "course_lib.shootout.shootout": {"args": lambda: dict(recipes={"const": lambda total: schedules.constant(0.1)}, init=lambda s: models.init_mlp((4, 5, 3), seed=s), model="mlp", x=F("xc"), y=F("yc"), validation_data=(F("xc"), F("yc")), steps=6, seeds=(0,), batch_size=10, eval_every=3, target=0.5), "ok": {"x": ("nan", "inf"), "recipes": ("missing",), "seeds": ("len",)}},
-    "course_lib.shootout.Shootout": {"args": lambda: {k: getattr(F("so"), k) for k in ("names", "seeds", "steps", "target", "eval_every", "batch_size", "rates", "momentums", "runs")}, "ok": {"seeds": ("len",), "target": ("none",), "momentums": ("nan",)}},  # nan momentum: the optimizer has none
-    "course_lib.shootout.Run": {"args": lambda: {k: getattr(F("so").runs["const"][0], k) for k in ("name", "seed", "eval_steps", "val_acc", "val_loss", "final_acc", "final_loss", "steps_to_target", "diverged_at", "history")}, "ok": {"name": ("str",), "final_acc": ("nan", "zero"), "final_loss": ("nan", "inf", "zero"), "val_acc": ("nan", "inf"), "val_loss": ("nan", "inf"), "seed": ("zero",), "steps_to_target": ("int",), "diverged_at": ("int",)}},
-    "course_lib.shootout.spread": {"args": lambda: dict(values=[0.9, 0.8, 0.85]), "ok": {"values": ("len", "nan", "inf", "empty", "ndim")}},  # non-finite values are left out, by design
+    "course_lib.schedules.momentum.one_cycle_momentum": {"args": lambda: dict(total_steps=20), "ok": {"base_momentum": ("zero",)}},
+    "course_lib.shootout.recipes.Recipe": {"args": lambda: dict(lr=lambda total: schedules.constant(0.1)), "ok": {"lr": ("int",), "momentum": ("int",), "optimizer": ("str",)}},  # numbers are refused by shootout() naming the recipe; "x" is a fine optimizer name until used
+    "course_lib.shootout.runs.shootout": {"args": lambda: dict(recipes={"const": lambda total: schedules.constant(0.1)}, init=lambda s: models.init_mlp((4, 5, 3), seed=s), model="mlp", x=F("xc"), y=F("yc"), validation_data=(F("xc"), F("yc")), steps=6, seeds=(0,), batch_size=10, eval_every=3, target=0.5), "ok": {"x": ("nan", "inf"), "recipes": ("missing",), "seeds": ("len",)}},
+    "course_lib.shootout.table.Shootout": {"args": lambda: {k: getattr(F("so"), k) for k in ("names", "seeds", "steps", "target", "eval_every", "batch_size", "rates", "momentums", "runs")}, "ok": {"seeds": ("len",), "target": ("none",), "momentums": ("nan",)}},  # nan momentum: the optimizer has none
+    "course_lib.shootout.evaluator.Run": {"args": lambda: {k: getattr(F("so").runs["const"][0], k) for k in ("name", "seed", "eval_steps", "val_acc", "val_loss", "final_acc", "final_loss", "steps_to_target", "diverged_at", "history")}, "ok": {"name": ("str",), "final_acc": ("nan", "zero"), "final_loss": ("nan", "inf", "zero"), "val_acc": ("nan", "inf"), "val_loss": ("nan", "inf"), "seed": ("zero",), "steps_to_target": ("int",), "diverged_at": ("int",)}},
+    "course_lib.shootout.evaluator.spread": {"args": lambda: dict(values=[0.9, 0.8, 0.85]), "ok": {"values": ("len", "nan", "inf", "empty", "ndim")}},  # non-finite values are left out, by design
     # surfaces
     "course_lib.surfaces.linear_surface": {"args": lambda: dict(x=F("x1"), y=F("y1"), kernels=np.linspace(-1, 3, 5), biases=np.linspace(-2, 2, 4)), "ok": {"kernels": ("len", "ndim"), "biases": ("len", "ndim")}},
     "course_lib.surfaces.linear_surface_grad": {"args": lambda: dict(x=F("x1"), y=F("y1"), K=np.ones((3, 3)), B=np.zeros((3, 3))), "ok": {"K": ("ndim", "len"), "B": ("ndim", "len")}},
@@ -303,11 +303,11 @@ CASES = {
     "course_lib.widgets.parabola.ParabolaExplorer": {"ok": {"x0": NUM}},
     "course_lib.widgets.parabola.off_frame": {"args": lambda: dict(dist=np.array([1.0, 2.0])), "ok": {"dist": ("len", "neg", "nan", "inf", "empty")}},
     "course_lib.widgets.parabola.parabola_explorer": {"args": lambda: dict(lr=0.2)},
-    "course_lib.widgets.schedule.ScheduleProblem": {"ok": {"angle": NUM, "x0": ("neg",), "noise": ("zero",)}},
+    "course_lib.widgets.schedule_model.ScheduleProblem": {"ok": {"angle": NUM, "x0": ("neg",), "noise": ("zero",)}},
     "course_lib.widgets.schedule.ScheduleExplorer": {"args": lambda: dict(steps=40), "ok": {"problem": "*", "noise": ("zero",)}},
     "course_lib.widgets.schedule.schedule_explorer": {"args": lambda: dict(steps=40, lr=0.1)},
-    "course_lib.widgets.schedule.make_schedule": {"args": lambda: dict(schedule="cosine", lr=0.1, steps=40), "ok": {"decay": ("zero",), "min_frac": ("zero",), "mode": ("str",)}},
-    "course_lib.widgets.schedule.loss_verdict": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), clean_losses=np.array([3.0, 1.5, 0.5])), "ok": {"losses": PROPAGATE, "clean_losses": PROPAGATE}},  # a diverging run: said in words
+    "course_lib.widgets.schedule_model.make_schedule": {"args": lambda: dict(schedule="cosine", lr=0.1, steps=40), "ok": {"decay": ("zero",), "min_frac": ("zero",), "mode": ("str",)}},
+    "course_lib.widgets.schedule_model.loss_verdict": {"args": lambda: dict(losses=np.array([3.0, 2.0, 1.0]), clean_losses=np.array([3.0, 1.5, 0.5])), "ok": {"losses": PROPAGATE, "clean_losses": PROPAGATE}},  # a diverging run: said in words
     "course_lib.widgets.sgdr.RestartProblem": {"ok": {"x0": ("neg", "zero"), "noise": ("zero",)}},
     "course_lib.widgets.sgdr.RestartRun": {"args": lambda: dict(xs=np.zeros((3, 2)), losses=np.ones(3), rates=np.full(2, 0.1)), "ok": {"message": ("str",), "diverged_at": ("int",), "xs": PROPAGATE, "losses": PROPAGATE, "rates": PROPAGATE}},
     "course_lib.widgets.sgdr.SGDRExplorer": {"args": lambda: dict(steps=100, t0=20), "ok": {"problem": "*", "min_lr": ("zero",), "seed": ("zero",)}},

@@ -16,8 +16,8 @@ import numbers
 
 import numpy as np
 
-from ._validate import count, positive_number
-from .schedules import Schedule, _factor, _floor_rate
+from .._validate import count, positive_number
+from .base import Schedule, _factor, _floor_rate
 
 __all__ = ["cyclical", "sgdr", "one_cycle", "CYCLICAL_MODES"]
 
