@@ -8,9 +8,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LIB = ROOT / "course_lib"
 MAX_LINES = 310
 
-# Modules exempt from the line limit while they wait to be split (none now; the list may
-# only stay empty or shrink).
-TRANSITIONAL: set = set()
 # Circles still to break, each by one edge left out of the check. lr_finder imports
 # lr_spread and lr_validation, which import lr_finder back inside functions (still so after
 # the lr_finder/ split: its __init__ re-exports both); frameworks imports
@@ -74,7 +71,7 @@ def test_no_module_is_long():
     long = {}
     for name, path in MODULES.items():
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        if lines > MAX_LINES and name.split(".")[1] not in TRANSITIONAL:
+        if lines > MAX_LINES:
             long[name] = lines
     assert not long, f"split these modules (over {MAX_LINES} lines): {long}"
 
@@ -172,8 +169,5 @@ def test_readme_lists_every_top_level_module_and_package():
     listed = set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*/?)`", readme_section()))
     tree = {p.stem for p in LIB.glob("*.py") if p.name != "__init__.py"}
     tree |= {p.name + "/" for p in LIB.iterdir() if (p / "__init__.py").exists()}
-    for name in TRANSITIONAL:   # listed as packages already; a module until the split lands
-        if name in tree:
-            tree = (tree - {name}) | {name + "/"}
     assert listed == tree, (f"README lists but course_lib lacks: {sorted(listed - tree)}; "
                             f"course_lib has but README does not list: {sorted(tree - listed)}")
