@@ -18,6 +18,11 @@ whose accuracy is still more than twice what guessing scores has not diverged (i
 is dominated by a few confidently wrong answers; lesson 09's runs at ten times a good
 rate keep more than 90% right).
 
+The explorers show one short deterministic run each, so they judge it by the same rule with
+a smaller multiple: :func:`trace_verdict` says a trace *diverged* when it became inf/nan
+or ended above :data:`EXPLORER_FACTOR` (ten) times its start, in one sentence the status
+line shows (lessons 01, 03 and 04's explorers).
+
 Numbers: :func:`fmt` prints at most four significant digits (``.4g``), :func:`loss_text`
 keeps the usual four decimals for ordinary losses and switches to ``.4g`` above 1e4, so a
 blown-up run never prints a wall of digits.
@@ -25,12 +30,15 @@ blown-up run never prints a wall of digits.
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
 #: the multiple of the starting loss above which a finished run is flagged as blown up
 FLAG_FACTOR = 1e6
+#: the multiple of its start above which an explorer's (short, deterministic) run is shown
+#: as diverged: growth by ten on a picture the student is looking at is not noise
+EXPLORER_FACTOR = 10.0
 
 
 def fmt(x) -> str:
@@ -103,3 +111,25 @@ def loss_text(x) -> str:
     if math.isfinite(x) and abs(x) < 1e4:
         return f"{x:.4f}"
     return fmt(x)
+
+
+def trace_verdict(losses, factor: float = EXPLORER_FACTOR, steps: str = "steps",
+                  number: Callable[[float], str] = fmt) -> Optional[str]:
+    """How a finished loss trace diverged, in one sentence, or ``None`` when it did not.
+
+    The rule of :func:`diverged` applied to a whole trace: a value that is inf/nan, or a
+    last value above ``factor`` times the first (when that is above 0). ``steps`` names the
+    unit of the trace's index in the sentence ("steps", "updates"); ``number`` prints the
+    losses (the explorers pass their own short form, ``1e12`` rather than ``1e+12``)."""
+    with np.errstate(all="ignore"):
+        values = np.asarray(losses, dtype=float).ravel()
+        if values.size == 0:
+            return None
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            return (f"the loss became {number(values[bad[0]])} after {bad[0]} {steps}: "
+                    f"the learning rate is too large")
+        if values.size < 2 or not values[0] > 0 or not values[-1] > factor * values[0]:
+            return None
+    return (f"the loss grew from {number(values[0])} to {number(values[-1])} in {values.size - 1} "
+            f"{steps}, more than {factor:g} times its start: the learning rate is too large")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import functions, optim, plots, schedules
+from .. import _divergence, functions, optim, plots, schedules
 from ._controls import check_number, control, first_outside, fmt
 from .base import Explorer
 
@@ -92,6 +92,9 @@ class GDExplorer(Explorer):
         notes = self.notes(res)
         if res.diverged_at is not None:
             return f"<b style='color:#b00'>✗ {res.message}</b>{notes}"
+        grew = _divergence.trace_verdict(res.losses, number=fmt)
+        if grew is not None:
+            return f"<b style='color:#b00'>✗ {grew}</b>{notes}"
         dist = float(np.linalg.norm(res.x - np.array([1.0, 1.0])))
         return (f"after {res.steps_done} steps: x = ({res.x[0]:.4f}, {res.x[1]:.4f}), "
                 f"loss = {res.losses[-1]:.3e}, distance to the minimum (1, 1) = {dist:.3e}"

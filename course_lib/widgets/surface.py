@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import data, optimizers, surfaces
+from .. import _divergence, data, optimizers, surfaces
 from ._controls import check_whole, control, first_outside, fmt
 from .base import Explorer
 
@@ -155,10 +155,9 @@ class SurfaceExplorer(Explorer):
         name = v["loss"].upper()
         if res.diverged_at is not None:
             return f"<b style='color:#b00'>✗ {name}: {res.message}</b>{note}"
-        if res.losses[-1] > 10 * res.losses[0]:
-            return (f"<b style='color:#b00'>✗ {name}: the loss grew from {res.losses[0]:.4g} to "
-                    f"{res.losses[-1]:.4g} in {len(xs) - 1} steps: the learning rate is too "
-                    f"large</b>{note}")
+        grew = _divergence.trace_verdict(res.losses, number=fmt)   # the course's rule
+        if grew is not None:
+            return f"<b style='color:#b00'>✗ {name}: {grew}</b>{note}"
         return (f"{name}: loss {res.losses[0]:.4f} at the start, {res.losses[-1]:.4f} after "
                 f"{len(xs) - 1} steps; kernel = {xs[-1, 0]:.3f}, bias = {xs[-1, 1]:.3f}{note}")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import data, plots, surfaces, training
+from .. import _divergence, data, plots, surfaces, training
 from ._controls import check_number, check_whole, control, first_outside, fmt
 from .base import Explorer
 
@@ -147,10 +147,10 @@ class TrainingExplorer(Explorer):
         note = f" ({'; '.join(notes)})" if notes else ""
         if hist.diverged_at is not None:
             return f"<b style='color:#b00'>✗ {hist.message}</b>{note}"
-        if not losses[-1] <= 10 * losses[0]:
-            return (f"<b style='color:#b00'>✗ the loss grew from {losses[0]:.4g} to "
-                    f"{fmt(losses[-1])}: the learning rate is too large for batch size "
-                    f"{v['batch_size']}</b>{note}")
+        grew = _divergence.trace_verdict(losses, steps="updates", number=fmt)
+        if grew is not None:
+            return (f"<b style='color:#b00'>✗ {grew} for batch size {v['batch_size']}</b>"
+                    f"{note}")
         per = "update" if hist.steps_per_epoch == 1 else "updates"
         return (f"batch size {v['batch_size']}: {hist.steps_per_epoch} {per} per epoch, "
                 f"{updates} in all; final MSE {losses[-1]:.4f} (least squares: {self.best:.4f})"

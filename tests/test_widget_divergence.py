@@ -1,0 +1,55 @@
+"""The explorers of lessons 01, 03 and 04 judge their run by the course's one divergence rule
+(course_lib._divergence.trace_verdict): inf/nan, or a loss that ends above ten times its
+start, is a red ✗ in words; a run that falls or wobbles below that is not."""
+import numpy as np
+import pytest
+
+from course_lib import _divergence
+from course_lib.widgets import gd_explorer
+from course_lib.widgets.surface import surface_explorer
+from course_lib.widgets.training import training_explorer
+
+
+@pytest.mark.parametrize("losses, words", [
+    ([1.0, 5.0, 11.0], "grew from 1 to 11 in 2 steps, more than 10 times its start"),
+    ([2.0, float("inf")], "became inf after 1 steps"),
+    ([2.0, 1.0, float("nan")], "became nan (not a number) after 2 steps"),
+])
+def test_trace_verdict_names_the_divergence(losses, words):
+    assert words in _divergence.trace_verdict(losses)
+
+
+@pytest.mark.parametrize("losses", [[1.0, 0.5], [1.0, 9.9], [1.0, 1e6, 0.5], [5.0], [],
+                                    [0.0, 3.0]])
+def test_trace_verdict_leaves_runs_that_did_not_diverge(losses):
+    assert _divergence.trace_verdict(losses) is None
+
+
+def test_trace_verdict_uses_the_stated_factor_and_the_callers_number_format():
+    assert _divergence.trace_verdict([1.0, 50.0], factor=100) is None
+    text = _divergence.trace_verdict([1.0, 2e12], number=lambda x: f"<{x:g}>", steps="updates")
+    assert "from <1> to <2e+12> in 1 updates" in text
+
+
+def test_gd_explorer_calls_a_finite_blow_up_diverged():
+    # three steps at lr 0.1 from (-2, -1): the loss goes 34 -> ~1.8e6 and stays finite;
+    # gradient_descent stops only on inf/nan, so the explorer applies the rule itself
+    ex = gd_explorer(lr=0.1, x0=(-2.0, -1.0), steps=3)
+    res = ex.run()
+    assert res.diverged_at is None and np.all(np.isfinite(res.losses))
+    assert res.losses[-1] > 10 * res.losses[0]
+    assert ex.status.value.startswith("<b style='color:#b00'>✗ the loss grew from 34 to")
+    ex.set(lr=0.001, x1=2.0, x2=2.0, steps=100)               # a calm run: no ✗
+    assert "✗" not in ex.status.value and ex.run().losses[-1] < ex.run().losses[0]
+
+
+def test_surface_and_training_explorers_use_the_same_rule():
+    ex = surface_explorer(loss="mse", lr=1.9, steps=60, kernel=-1.0, bias=2.0)
+    verdict = _divergence.trace_verdict(ex.run().losses, number=lambda x: "")
+    assert verdict is not None and "✗" in ex.status.value and "too large" in ex.status.value
+    tr = training_explorer(batch_size=1, lr=0.5, epochs=5)
+    _, path = tr.run()
+    assert _divergence.trace_verdict(tr.full_loss(path)) is not None
+    assert "✗ the loss grew from" in tr.status.value and "for batch size 1" in tr.status.value
+    tr.set(lr=0.05, batch_size=16, epochs=3)
+    assert "✗" not in tr.status.value
