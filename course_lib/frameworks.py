@@ -4,9 +4,9 @@ Used by lesson 10. Import it only where it is needed (``from course_lib import
 frameworks``): it imports Keras, which takes a second or two, and ``import course_lib``
 stays instant.
 
-Keras runs on the JAX backend (CPU). This module sets it in one place: before importing
-Keras it does ``os.environ.setdefault("KERAS_BACKEND", "jax")``, so nothing has to be edited
-by hand. If Keras was already imported with another backend, importing this module raises
+Keras runs on the JAX backend (CPU), set in one place (:mod:`course_lib.keras_setup`): before
+importing Keras it does ``os.environ.setdefault("KERAS_BACKEND", "jax")``, so nothing has to
+be edited by hand. If Keras was already imported with another backend, importing this module raises
 a ``RuntimeError`` that says how to fix it (restart the kernel, import this module first).
 
 * :func:`to_keras`: a course schedule as a ``keras.optimizers.schedules.LearningRateSchedule``
@@ -21,41 +21,18 @@ a ``RuntimeError`` that says how to fix it (restart the kernel, import this modu
 """
 from __future__ import annotations
 
-import os
-import sys
-
 import numpy as np
 
 from . import schedules as S
 from ._validate import positive_number
+from .frameworks_keras import KerasCycleSnapshots, keras_range_test, keras_snapshot_proba
+from .keras_setup import BACKEND, keras
 
 __all__ = ["to_keras", "CourseSchedule", "to_torch_lambda", "TorchLambda", "MAPPING",
            "mapping_table", "keras_range_test", "KerasCycleSnapshots", "keras_snapshot_proba",
            "BACKEND"]
 
-#: the Keras backend the course uses
-BACKEND = "jax"
-
-
-def _import_keras():
-    """Import Keras on the JAX backend, or say clearly why it cannot be."""
-    already = "keras" in sys.modules
-    os.environ.setdefault("KERAS_BACKEND", BACKEND)
-    import keras
-
-    backend = keras.backend.backend()
-    if backend != BACKEND:
-        how = ("Keras was imported before course_lib.frameworks" if already
-               else f"KERAS_BACKEND is set to {os.environ.get('KERAS_BACKEND')!r}")
-        raise RuntimeError(
-            f"course_lib.frameworks needs Keras on the {BACKEND!r} backend, but Keras runs on "
-            f"{backend!r} ({how}). Restart the kernel, unset KERAS_BACKEND (or set it to "
-            f"{BACKEND!r}) and import course_lib.frameworks before keras.")
-    return keras
-
-
-keras = _import_keras()
-import jax  # noqa: E402  (after Keras chose its backend)
+import jax  # noqa: E402  (after keras_setup chose the backend)
 import jax.numpy as jnp  # noqa: E402
 
 
@@ -216,5 +193,3 @@ def mapping_table() -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3]
                      for r in rows)
 
-
-from .frameworks_keras import KerasCycleSnapshots, keras_range_test, keras_snapshot_proba  # noqa: E402,E501

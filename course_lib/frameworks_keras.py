@@ -1,6 +1,7 @@
 """The range test and snapshot ensembles for a Keras model (lesson 10).
 
-Import these from :mod:`course_lib.frameworks` (which sets the JAX backend first).
+Import these from :mod:`course_lib.frameworks` (both take Keras on JAX from
+:mod:`course_lib.keras_setup`).
 
 * :func:`keras_range_test`: the course's range test (the sweep, the smoothing and the stop
   rule of :func:`course_lib.lr_finder.lr_range_test`) on a compiled Keras model, one
@@ -25,7 +26,7 @@ from . import lr_finder
 from ._validate import array, count, flag, same_length
 from .data import Batches
 from .ensembles import _is_cycle_end
-from .frameworks import keras
+from .keras_setup import keras
 from .models import softmax
 
 __all__ = ["keras_range_test", "KerasCycleSnapshots", "keras_snapshot_proba"]

@@ -182,19 +182,19 @@ CASES = {
     "course_lib.lr_finder.fastai_valley_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed), "ok": {"skip_start": ("int",), "skip_end": ("int",), "fraction": ("zero",)}},
     "course_lib.lr_finder.minimum_index": {"args": lambda: dict(lrs=F("rt").lrs, smoothed=F("rt").smoothed), "ok": {"skip_start": ("int",), "skip_end": ("int",), "fraction": ("zero",)}},
     "course_lib.lr_finder.divergence_index": {"args": lambda: dict(smoothed=F("rt").smoothed), "ok": {"smoothed": ("len", "nan", "inf", "empty"), "factor": ("none",)}},
-    # lr_spread
-    "course_lib.lr_spread.Spread": {"args": lambda: dict(seeds=[0, 1], suggestions={"steepest": np.array([0.1, 0.2])}, results=[F("rt"), F("rt")])},
-    "course_lib.lr_spread.suggestion_spread": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches_for_seed=lambda s: F("batches"), seeds=[0, 1], steps=20, min_lr=1e-3), "ok": {"params": ("missing",), "skip_start": ("int",), "skip_end": ("int",), "seeds": ("len",)}},
-    # lr_validation
-    "course_lib.lr_validation.ValidationRecorder": {"args": lambda: dict(loss_fn=F("qloss"), val_batches=F("batches")[:2], val_every=2, val_metric=None)},
-    "course_lib.lr_validation.validation_recorder": {"args": lambda: dict(loss_fn=F("qloss"), val_batches=F("batches")[:2], val_every=2, val_metric=None)},
-    "course_lib.lr_validation.evaluate_batches": {"args": lambda: dict(fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:2]), "ok": {"params": "*"}},  # passed to fn as it is
-    "course_lib.lr_validation.accuracy_metric": {},
-    "course_lib.lr_validation.linear_range_test": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:5], val_batches=F("batches")[:1], epochs=2, evals_per_epoch=2)},
-    "course_lib.lr_validation.accuracy_bounds": {"args": lambda: dict(result=F("lrt"))},
-    "course_lib.lr_validation.AccuracyBounds": {"args": lambda: dict(base_lr=0.1, max_lr=0.4, start_metric=0.1, peak_metric=0.9), "ok": {"start_metric": NUM, "peak_metric": NUM}},  # a metric may be any finite number (e.g. a negative loss)
-    "course_lib.lr_validation.range_test_cost": {"args": lambda: dict(result=F("rt"))},
-    "course_lib.lr_validation.Cost": {"args": lambda: dict(train_passes=10, val_evaluations=2, val_forward_passes=4), "ok": {"val_evaluations": ("zero",), "val_forward_passes": ("zero",)}},
+    # lr_finder.spread
+    "course_lib.lr_finder.Spread": {"args": lambda: dict(seeds=[0, 1], suggestions={"steepest": np.array([0.1, 0.2])}, results=[F("rt"), F("rt")])},
+    "course_lib.lr_finder.suggestion_spread": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches_for_seed=lambda s: F("batches"), seeds=[0, 1], steps=20, min_lr=1e-3), "ok": {"params": ("missing",), "skip_start": ("int",), "skip_end": ("int",), "seeds": ("len",)}},
+    # lr_finder.validation
+    "course_lib.lr_finder.ValidationRecorder": {"args": lambda: dict(loss_fn=F("qloss"), val_batches=F("batches")[:2], val_every=2, val_metric=None)},
+    "course_lib.lr_finder.validation_recorder": {"args": lambda: dict(loss_fn=F("qloss"), val_batches=F("batches")[:2], val_every=2, val_metric=None)},
+    "course_lib.lr_finder.evaluate_batches": {"args": lambda: dict(fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:2]), "ok": {"params": "*"}},  # passed to fn as it is
+    "course_lib.lr_finder.accuracy_metric": {},
+    "course_lib.lr_finder.linear_range_test": {"args": lambda: dict(loss_fn=F("qloss"), params={"w": np.array(3.0)}, batches=F("batches")[:5], val_batches=F("batches")[:1], epochs=2, evals_per_epoch=2)},
+    "course_lib.lr_finder.accuracy_bounds": {"args": lambda: dict(result=F("lrt"))},
+    "course_lib.lr_finder.AccuracyBounds": {"args": lambda: dict(base_lr=0.1, max_lr=0.4, start_metric=0.1, peak_metric=0.9), "ok": {"start_metric": NUM, "peak_metric": NUM}},  # a metric may be any finite number (e.g. a negative loss)
+    "course_lib.lr_finder.range_test_cost": {"args": lambda: dict(result=F("rt"))},
+    "course_lib.lr_finder.Cost": {"args": lambda: dict(train_passes=10, val_evaluations=2, val_forward_passes=4), "ok": {"val_evaluations": ("zero",), "val_forward_passes": ("zero",)}},
     # models
     "course_lib.models.init_linear": {"ok": {"seed": ("zero",)}},
     "course_lib.models.linear": {"args": lambda: dict(params=F("lin"), x=F("x1")), "ok": {"x": ("len", "nan", "inf", "empty")}},

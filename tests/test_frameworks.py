@@ -292,3 +292,12 @@ def test_import_course_lib_does_not_import_keras():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, cwd=Path(__file__).parent.parent)
     assert out.stdout.split() == ["False", "False"], out.stderr[-2000:]
+
+
+def test_frameworks_keras_can_be_imported_first():
+    # both take Keras from course_lib.keras_setup: no circle, whichever comes first
+    code = ("import course_lib.frameworks_keras as k, course_lib.frameworks as f\n"
+            "print(f.keras_range_test is k.keras_range_test, f.keras.backend.backend())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=Path(__file__).parent.parent)
+    assert out.stdout.split() == ["True", "jax"], out.stderr[-2000:]

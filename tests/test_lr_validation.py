@@ -1,12 +1,13 @@
 """Validation during the range test, Smith's linear form and the cost of a test
-(course_lib/lr_validation.py, through course_lib.lr_finder; lesson 06)."""
+(course_lib/lr_finder/validation.py and runner.py, through course_lib.lr_finder; lesson 06)."""
 import copy
 import warnings
 
 import numpy as np
 import pytest
 
-from course_lib import lr_finder, lr_validation, models
+from course_lib import lr_finder, models
+from course_lib.lr_finder import validation as lr_validation
 from course_lib.lr_finder import RangeTest
 
 
@@ -203,6 +204,9 @@ def test_accuracy_bounds_errors():
 
 
 def test_public_names_import_from_lr_finder():
+    assert lr_finder.linear_range_test is lr_finder.runner.linear_range_test
     for name in ("linear_range_test", "accuracy_bounds", "AccuracyBounds", "accuracy_metric",
-                 "range_test_cost", "Cost"):
-        assert name in lr_finder.__all__ and getattr(lr_finder, name) is getattr(lr_validation, name)
+                 "range_test_cost", "Cost", "ValidationRecorder", "evaluate_batches"):
+        home = lr_finder.runner if name == "linear_range_test" else lr_validation
+        assert name in lr_finder.__all__ and getattr(lr_finder, name) is getattr(home, name)
+        assert getattr(lr_finder, name).__module__ == "course_lib.lr_finder"

@@ -105,7 +105,7 @@ methods=("steepest", "valley"), **kwargs)`` -> :class:`Spread`
 
 Validation (``lr_range_test(..., val_batches=, val_every=, val_metric=)``), Smith's linear
 multi-epoch form (:func:`linear_range_test`, read by :func:`accuracy_bounds`) and the cost
-of a test (:func:`range_test_cost`) live in :mod:`course_lib.lr_validation`.
+of a test (:func:`range_test_cost`) come from :mod:`.validation` and :mod:`.runner`.
 
 Building blocks, tested on their own: :func:`sweep_rates`, :func:`smooth`,
 :func:`divergence_index`, :func:`steepest_index`, :func:`valley_index`,
@@ -130,36 +130,39 @@ Layout: one concept per module, each importing only the ones above it
 * :mod:`.result`: :class:`RangeTest` and :func:`clr_bounds`;
 * :mod:`.sweep`: ``_SweepRecord`` (the sweep step by step, shared with lesson 10's Keras
   range test);
-* :mod:`.runner`: :func:`lr_range_test`.
+* :mod:`.validation`: the validation recorder, :func:`accuracy_bounds`,
+  :func:`range_test_cost`;
+* :mod:`.runner`: :func:`lr_range_test` and Smith's :func:`linear_range_test`;
+* :mod:`.spread`: :func:`suggestion_spread` and :class:`Spread` (the test once per seed).
 
 Every name lives on here (``course_lib.lr_finder.X``), with ``X.__module__`` saying so, as
-when this was one module; the spread over seeds comes from :mod:`course_lib.lr_spread`.
+when this was one module.
 """
 from __future__ import annotations
 
-from ..lr_validation import (AccuracyBounds, Cost, accuracy_bounds, accuracy_metric,
-                             linear_range_test, range_test_cost, validation_recorder)
 from ..optimizers import get_optimizer  # noqa: F401
 from .bounds import Bounds
 from .rates import MODES, _mode, _rate_range, sweep_rates
 from .result import _SAME, RangeTest, clr_bounds
-from .runner import lr_range_test
+from .runner import linear_range_test, lr_range_test
 from .smoothing import _factor, _smoothing, divergence_index, smooth
+from .spread import Spread, suggestion_spread
 from .suggestions import (SUGGESTION_METHODS, Suggestion, _curve, _descent, _fraction,
                           _longest_decreasing, _method, _window, fastai_valley_index,
                           minimum_index, steepest_index, valley_index)
 from .sweep import _SweepRecord, _batch_source
+from .validation import (AccuracyBounds, Cost, ValidationRecorder, accuracy_bounds,
+                         accuracy_metric, evaluate_batches, range_test_cost,
+                         validation_recorder)
 
 __all__ = [
     "lr_range_test", "RangeTest", "Suggestion", "Bounds", "clr_bounds",
     "suggestion_spread", "Spread", "sweep_rates", "smooth", "steepest_index",
     "valley_index", "fastai_valley_index", "minimum_index", "divergence_index", "MODES",
     "SUGGESTION_METHODS", "linear_range_test", "accuracy_bounds", "AccuracyBounds",
-    "accuracy_metric", "range_test_cost", "Cost",
+    "accuracy_metric", "range_test_cost", "Cost", "ValidationRecorder", "validation_recorder",
+    "evaluate_batches",
 ]
-
-# the spread of the suggestions over seeds lives in its own module (kept importable from here)
-from ..lr_spread import Spread, suggestion_spread  # noqa: E402
 
 # the public names say they live here, as before the split (the fuzz tests, pickles and
 # help() find them under course_lib.lr_finder)

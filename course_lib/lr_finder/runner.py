@@ -13,7 +13,7 @@ import numpy as np
 from autograd import value_and_grad
 
 from .._validate import count, tree
-from ..lr_validation import validation_recorder
+from .validation import validation_recorder
 from ..optimizers import get_optimizer
 from .rates import _mode, _rate_range, sweep_rates
 from .result import RangeTest
@@ -50,7 +50,7 @@ def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
         parameters just before that step's update, into ``result.val_losses`` and
         ``result.val_metric`` (aligned with ``result.lrs``, ``nan`` elsewhere). Cost:
         ``len(val_batches)`` forward passes per evaluation (twice that with a metric),
-        counted in ``result.val_passes`` (see ``lr_validation.range_test_cost``). Without
+        counted in ``result.val_passes`` (see ``validation.range_test_cost``). Without
         ``val_batches`` nothing changes.
     """
     if not callable(loss_fn):
@@ -92,3 +92,27 @@ def lr_range_test(loss_fn: Callable, params, batches, min_lr: float = 1e-7,
         result.val_every, result.val_passes = recorder.every, recorder.passes
         result.extra["val_evaluations"] = recorder.evaluations
     return result
+
+
+def linear_range_test(loss_fn: Callable, params, batches: Sequence, val_batches: Sequence,
+                      val_metric: Optional[Callable] = None, min_lr: float = 1e-3,
+                      max_lr: float = 1.0, epochs: int = 4, evals_per_epoch: int = 5,
+                      **kwargs):
+    """Smith's range test: a **linear** sweep from ``min_lr`` to ``max_lr`` over ``epochs``
+    full passes through ``batches`` (one update per batch), with the validation loss (and
+    ``val_metric``, e.g. :func:`accuracy_metric`) evaluated about ``evals_per_epoch`` times
+    per epoch (every ``len(batches) // evals_per_epoch`` steps). No early stop by default
+    (``diverge_factor=None``: Smith reads the whole curve; a non-finite loss still ends it). ``kwargs`` go to ``lr_range_test``. Returns its
+    :class:`~course_lib.lr_finder.RangeTest`."""
+    epochs = count(epochs, "epochs")
+    evals_per_epoch = count(evals_per_epoch, "evals_per_epoch")
+    if not hasattr(batches, "__len__") or len(batches) == 0:
+        raise ValueError("batches must be a non-empty sequence of batches (one epoch)")
+    per_epoch = len(batches)
+    if evals_per_epoch > per_epoch:
+        raise ValueError(f"evals_per_epoch must be at most the {per_epoch} batches of an epoch, "
+                         f"got {evals_per_epoch}")
+    kwargs.setdefault("diverge_factor", None)
+    return lr_range_test(loss_fn, params, batches, min_lr=min_lr, max_lr=max_lr,
+                         steps=epochs * per_epoch, mode="linear", val_batches=val_batches,
+                         val_every=per_epoch // evals_per_epoch, val_metric=val_metric, **kwargs)

@@ -2,7 +2,7 @@
 
 Used by lesson 06 (section "Smith's test: linear, several epochs, accuracy"). The
 functions here are called by :func:`course_lib.lr_finder.lr_range_test` when it gets
-``val_batches=``; they are importable from ``course_lib.lr_finder`` as well.
+``val_batches=``; lesson 06 reaches them as ``course_lib.lr_finder.X``.
 
 Two forms of the range test
 ---------------------------
@@ -11,8 +11,9 @@ Two forms of the range test
   section 3.3): train for **several epochs** while the rate grows **linearly** from a low
   to a high value and plot the **accuracy** (on held-out data) against the rate; the rate
   where the accuracy starts to rise and the one where it stops rising (slows, turns
-  ragged or falls) are the bounds of a cyclical schedule. :func:`linear_range_test` runs
-  it and :func:`accuracy_bounds` reads it.
+  ragged or falls) are the bounds of a cyclical schedule.
+  :func:`course_lib.lr_finder.linear_range_test` (in :mod:`.runner`) runs it and
+  :func:`accuracy_bounds` reads it.
 * The fastai form (S. Gugger's 2018 post, fastai's ``lr_find``): an **exponential** sweep,
   one minibatch per step, about 100 steps, reading the smoothed **training loss**; fastai
   skips validation during the test. That is :func:`course_lib.lr_finder.lr_range_test`'s
@@ -37,10 +38,11 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from ._validate import fields, function, number, positive_number, tree, whole
+from .._validate import fields, function, number, positive_number, tree, whole
+from .result import RangeTest
 
 __all__ = ["ValidationRecorder", "validation_recorder", "evaluate_batches", "accuracy_metric",
-           "linear_range_test", "accuracy_bounds", "AccuracyBounds", "range_test_cost", "Cost"]
+           "accuracy_bounds", "AccuracyBounds", "range_test_cost", "Cost"]
 
 
 def _batch_size(batch) -> Optional[int]:
@@ -60,7 +62,6 @@ def _check_batches(batches, name: str) -> None:
 
 
 def _range_test(result):
-    from .lr_finder import RangeTest
     if not isinstance(result, RangeTest):
         raise ValueError(f"result must be a RangeTest (from lr_range_test), got {result!r:.60}")
     return result
@@ -83,7 +84,7 @@ def evaluate_batches(fn: Callable, params, batches: Sequence) -> float:
 def accuracy_metric(model="mlp") -> Callable:
     """``metric(params, (x, y))``: the fraction of ``x`` whose largest output is the label
     ``y`` (for ``val_metric=``; ``model`` as in ``course_lib.training.predict_fn``)."""
-    from . import models, training
+    from .. import models, training
 
     predict = training.predict_fn(model)
 
@@ -165,34 +166,7 @@ def validation_recorder(loss_fn: Callable, val_batches, val_every, val_metric
     return ValidationRecorder(loss_fn, list(val_batches), int(val_every), val_metric)
 
 
-# --- Smith's form of the test ---------------------------------------------------------------
-
-def linear_range_test(loss_fn: Callable, params, batches: Sequence, val_batches: Sequence,
-                      val_metric: Optional[Callable] = None, min_lr: float = 1e-3,
-                      max_lr: float = 1.0, epochs: int = 4, evals_per_epoch: int = 5,
-                      **kwargs):
-    """Smith's range test: a **linear** sweep from ``min_lr`` to ``max_lr`` over ``epochs``
-    full passes through ``batches`` (one update per batch), with the validation loss (and
-    ``val_metric``, e.g. :func:`accuracy_metric`) evaluated about ``evals_per_epoch`` times
-    per epoch (every ``len(batches) // evals_per_epoch`` steps). No early stop by default (``diverge_factor=None``: Smith reads the whole curve;
-    a non-finite loss still ends it). ``kwargs`` go to ``lr_range_test``. Returns its
-    :class:`~course_lib.lr_finder.RangeTest`."""
-    from ._validate import count
-    from .lr_finder import lr_range_test
-
-    epochs = count(epochs, "epochs")
-    evals_per_epoch = count(evals_per_epoch, "evals_per_epoch")
-    if not hasattr(batches, "__len__") or len(batches) == 0:
-        raise ValueError("batches must be a non-empty sequence of batches (one epoch)")
-    per_epoch = len(batches)
-    if evals_per_epoch > per_epoch:
-        raise ValueError(f"evals_per_epoch must be at most the {per_epoch} batches of an epoch, "
-                         f"got {evals_per_epoch}")
-    kwargs.setdefault("diverge_factor", None)
-    return lr_range_test(loss_fn, params, batches, min_lr=min_lr, max_lr=max_lr,
-                         steps=epochs * per_epoch, mode="linear", val_batches=val_batches,
-                         val_every=per_epoch // evals_per_epoch, val_metric=val_metric, **kwargs)
-
+# --- reading Smith's form of the test (run by runner.linear_range_test) ------------------
 
 @dataclass(frozen=True)
 class AccuracyBounds:

@@ -1,9 +1,8 @@
 """How stable is the range test's suggestion? Run it once per seed (data order) and
 measure the spread of each method's suggestion.
 
-Used by lesson 06 ("How stable is the suggestion?"). Importable from
-``course_lib.lr_finder`` as well (``lr_finder.suggestion_spread``, ``lr_finder.Spread``),
-where the module docstring describes them.
+Used by lesson 06 ("How stable is the suggestion?"), as ``lr_finder.suggestion_spread``
+and ``lr_finder.Spread`` (the package's docstring describes them).
 """
 from __future__ import annotations
 
@@ -12,7 +11,9 @@ from typing import Callable, Dict, Iterable, Sequence
 
 import numpy as np
 
-from ._validate import array, seed_value
+from .._validate import array, seed_value
+from .runner import lr_range_test
+from .suggestions import _method
 
 __all__ = ["Spread", "suggestion_spread"]
 
@@ -90,8 +91,6 @@ def suggestion_spread(loss_fn: Callable, params, batches_for_seed: Callable,
         seed_value(s, "seeds")
     if isinstance(methods, str):
         methods = (methods,)
-    from .lr_finder import _method, lr_range_test
-
     if not hasattr(methods, "__iter__"):
         raise ValueError(f"methods must be a list of method names, got {methods!r}")
     try:
