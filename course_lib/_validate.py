@@ -52,6 +52,8 @@ def point(value, name: str, *, dim: int | None = None) -> np.ndarray:
     if arr.ndim != 1 or (dim is not None and arr.shape[0] != dim):
         want = f"shape ({dim},)" if dim is not None else "a 1-D array"
         raise ValueError(f"{name} must have {want}, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one coordinate, got an empty array")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite numbers, got {arr}")
     return arr

@@ -244,7 +244,12 @@ class Tensor:
 
 def as_tensor(x) -> Tensor:
     """``x`` itself if it is a Tensor, else a new leaf holding it (a constant)."""
-    return x if isinstance(x, Tensor) else Tensor(x, constant=True)
+    if isinstance(x, Tensor):
+        return x
+    try:
+        return Tensor(x, constant=True)
+    except ValueError as exc:
+        raise ValueError(f"x: {exc}") from None
 
 
 def value_and_grad(f: Callable, argnum: int = 0) -> Callable:

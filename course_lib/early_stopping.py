@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ._validate import count, positive_number
+from ._validate import array, count, positive_number
 from .optimizers import tree_map
 
 __all__ = ["EarlyStopping", "best_epoch"]
@@ -26,7 +26,7 @@ __all__ = ["EarlyStopping", "best_epoch"]
 def best_epoch(val_loss: Sequence[float], min_delta: float = 0.0) -> int:
     """The 1-based epoch of the lowest validation loss (the first of equal ones); an epoch
     counts as better only when it is more than ``min_delta`` below the best so far."""
-    losses = np.asarray(val_loss, dtype=float)
+    losses = array(val_loss, "val_loss", min_len=0, finite=False)
     if losses.ndim != 1 or losses.size == 0:
         raise ValueError(f"val_loss must be a non-empty list of numbers, got {val_loss!r}")
     min_delta = positive_number(min_delta, "min_delta", allow_zero=True)

@@ -193,9 +193,11 @@ def _labels(y, n) -> np.ndarray:
     if np.any(y != np.round(y)) or np.any(y < 0):
         raise ValueError("y must hold class labels 0, 1, 2, ... (or one-hot rows)")
     if y.ndim == 2:
+        if not (np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=-1) == 1)):
+            raise ValueError("y given as rows must be one-hot (a single 1 per row)")
         y = y.argmax(axis=-1)
     if y.shape != (n,):
-        raise ValueError(f"y must hold one label per sample ({n}), got shape {y.shape}")
+        raise ValueError(f"y must hold one label per sample of x ({n}), got shape {y.shape}")
     return y
 
 

@@ -94,6 +94,9 @@ def linear(params: dict, x):
     if anp.ndim(kernel) >= 2 and anp.shape(x)[-1] != anp.shape(kernel)[-2]:
         raise ValueError(f"x must have {anp.shape(kernel)[-2]} features per row for this kernel, "
                          f"got shape {anp.shape(x)}")
+    if anp.ndim(kernel) == 0 and anp.ndim(x) != 1:
+        raise ValueError(f"x must have shape (n,) for a scalar kernel (one input per sample), "
+                         f"got shape {anp.shape(x)}")
     if anp.ndim(kernel) <= 1 and anp.ndim(x) == 1:
         return kernel[..., None] * x + bias[..., None] if anp.ndim(kernel) else kernel * x + bias
     return anp.matmul(x, kernel) + bias[..., None, :]
@@ -233,7 +236,14 @@ def _labels(labels, n_classes):
     if labels.shape[-1:] != (n_classes,):
         raise ValueError(f"labels must be ints of shape (n,) or one-hot of shape (n, {n_classes}), "
                          f"got shape {labels.shape}")
-    return labels.astype(float)
+    rows = labels.astype(float)
+    with np.errstate(invalid="ignore"):
+        probabilities = (np.all(np.isfinite(rows)) and np.all(rows >= 0)
+                         and np.allclose(rows.sum(axis=-1), 1.0, atol=1e-6))
+    if not probabilities:
+        raise ValueError("labels given as rows must be one-hot or probabilities (each row "
+                         f"non-negative and summing to 1), got rows like {rows.reshape(-1, n_classes)[0]}")
+    return rows
 
 
 def cross_entropy(logits, labels):

@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._validate import count, point, positive_number
+from ._validate import array, count, point, positive_number
 from .optimizers import Path
 
 __all__ = ["heavy_ball", "distances", "steps_to_tolerance", "measured_contraction",
@@ -63,7 +63,7 @@ def heavy_ball(grad_fn: Callable, x0, lr, beta, steps: int) -> Path:
 def distances(xs, minimum) -> np.ndarray:
     """``|x_t - minimum|`` for every row of ``xs`` (scaled first, so a huge point gives a
     huge distance, never an overflow warning)."""
-    xs = np.asarray(xs, dtype=float)
+    xs = array(xs, "xs", finite=False)
     if xs.ndim != 2:
         raise ValueError(f"xs must have shape (steps + 1, d), got shape {xs.shape}")
     m = point(minimum, "minimum", dim=xs.shape[1])
@@ -102,9 +102,11 @@ def measured_contraction(dist, floor: float = 1e-200) -> float:
     ``M1``, ``M2`` are the largest distances over the last two quarters (``k`` steps each) of
     the part above ``floor`` times the start (below it the float numbers run out). A maximum
     over a window is used because with momentum the distance oscillates."""
-    d = np.asarray(dist, dtype=float)
+    d = array(dist, "dist", finite=False)
     if d.ndim != 1 or d.size < 9 or not np.all(d >= 0):
         raise ValueError("dist must be a 1-D array of at least 9 distances >= 0")
+    if not np.isfinite(d[0]):
+        raise ValueError(f"dist must start with a finite distance, got {d[0]}")
     floor = positive_number(floor, "floor")
     finite = np.isfinite(d)
     if not finite.all():

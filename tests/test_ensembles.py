@@ -225,3 +225,9 @@ def test_lesson08_checkers(capsys):
     assert lesson08.fits_budget(None, 2).status == "not attempted"
     out = capsys.readouterr().out
     assert "✅" in out and "❌" in out and "not attempted yet" in out
+
+
+def test_label_rows_must_be_one_hot():
+    with pytest.raises(ValueError, match="one-hot"):
+        E._labels(np.array([[2, 2, 2], [0, 1, 0]]), 2)
+    assert list(E._labels(np.array([[0, 0, 1], [0, 1, 0]]), 2)) == [2, 1]

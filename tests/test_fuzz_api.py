@@ -16,7 +16,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 import fuzz_cases  # noqa: E402
 import fuzz_harness  # noqa: E402
 
-NAMED_SHARE = 0.95
+# the issue asked for 95 %; every invalid call is named today, so a drop below 99 % is a
+# regression worth a look
+NAMED_SHARE = 0.99
 
 
 @pytest.fixture(scope="module")

@@ -127,3 +127,17 @@ def test_bad_input():
         models.get_loss("hinge")
     with pytest.raises(ValueError, match="params"):
         models.mlp({"kernel": 1}, np.zeros((1, 2)))
+
+
+def test_label_rows_must_be_one_hot_or_probabilities():
+    logits = np.zeros((2, 3))
+    assert models.accuracy(logits, np.array([[1.0, 0, 0], [0, 0.5, 0.5]])) == 0.5
+    with pytest.raises(ValueError, match="labels given as rows must be one-hot or probabilities"):
+        models.accuracy(logits, np.array([[2, 2, 2], [0, 1, 1]]))
+    with pytest.raises(ValueError, match="labels given as rows"):
+        models.cross_entropy(logits, np.array([[0.5, 0.6, -0.1], [1.0, 0, 0]]))
+
+
+def test_a_scalar_kernel_takes_one_input_per_sample():
+    with pytest.raises(ValueError, match=r"x must have shape \(n,\) for a scalar kernel"):
+        models.linear({"kernel": np.array(2.0), "bias": np.array(1.0)}, np.ones((4, 3)))

@@ -81,3 +81,16 @@ def test_bad_arguments():
 def test_fdiff_constructor_checks():
     with pytest.raises(ValueError, match="^log_step must be between -16 and 0, got -20"):
         fdiff_explorer(log_step=-20)
+
+
+@pytest.mark.parametrize("bad, words", [(dict(f=1), "f must be a function"),
+                                        (dict(df=None), "df must be a function"),
+                                        (dict(x0=float("nan")), "x0 must be a finite number"),
+                                        (dict(x0=True), "x0 must be a number"),
+                                        (dict(label=None), "label must be a string")])
+def test_example_checks_its_fields(bad, words):
+    from course_lib.widgets.fdiff import Example
+    args = dict(f=np.sin, df=np.cos, x0=1.0, label="sin")
+    with pytest.raises(ValueError, match=words):
+        Example(**{**args, **bad})
+    assert Example(**args).x0 == 1.0 and isinstance(Example(**args), tuple)

@@ -188,6 +188,7 @@ class Suggestion:
     def __post_init__(self):
         fields(self, lr=positive_number, index=lambda v, n: whole(v, n, minimum=0),
                loss=number, method=text)
+        _method(self.method)
 
     def __float__(self) -> float:
         return float(self.lr)

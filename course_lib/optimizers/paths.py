@@ -37,7 +37,8 @@ class Path:
         xs = array(self.xs, "xs", ndim=2)
         array(self.lrs, "lrs", ndim=1, min_len=0)
         if len(self.lrs) != len(xs) - 1:
-            raise ValueError(f"lrs must hold one rate per step ({len(xs) - 1}), got {len(self.lrs)}")
+            raise ValueError(f"xs and lrs do not match: xs holds {len(xs)} points, so lrs must "
+                             f"hold one rate per step ({len(xs) - 1}), got {len(self.lrs)}")
         if self.losses is not None and len(array(self.losses, "losses", ndim=1, finite=False)) != len(xs):
             raise ValueError(f"losses must hold one value per point of xs ({len(xs)})")
         if self.diverged_at is not None:

@@ -48,6 +48,10 @@ def shootout(recipes: Mapping[str, object], init, model, x, y, *, validation_dat
         epoch, ``ceil(len(x) / batch_size)``); also before the first and after the last.
     """
     if not callable(init):
+        if not isinstance(init, (dict, list, tuple)):
+            raise ValueError("init must be a function of the seed returning params (e.g. "
+                             "lambda s: models.init_mlp((64, 32, 10), seed=s)) or the params "
+                             f"themselves, got {init!r:.60}")
         tree(init, "init")
     try:
         x, y = _data._check_xy(x, y)

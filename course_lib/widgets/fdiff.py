@@ -14,6 +14,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import functions
+from .._validate import function, number, text
 from ..gradcheck import METHODS, finite_difference, step_errors
 from ._controls import control, fmt
 from .base import Explorer
@@ -21,13 +22,25 @@ from .base import Explorer
 __all__ = ["FDiffExplorer", "fdiff_explorer", "Example", "EXAMPLES", "STEPS", "FLOOR"]
 
 
-class Example(NamedTuple):
-    """A function of one number, its exact derivative and the point where we look."""
-
+class _ExampleFields(NamedTuple):
     f: Callable
     df: Callable
     x0: float
     label: str
+
+
+class Example(_ExampleFields):
+    """A function of one number, its exact derivative and the point where we look (a named
+    tuple whose fields are checked: two functions, a finite ``x0`` and a text ``label``)."""
+
+    __slots__ = ()
+
+    def __new__(cls, f: Callable, df: Callable, x0: float, label: str) -> "Example":
+        function(f, "f")
+        function(df, "df")
+        if isinstance(x0, bool):
+            raise ValueError(f"x0 must be a number, got {x0!r}")
+        return super().__new__(cls, f, df, number(x0, "x0"), text(label, "label"))
 
 
 def _rosen_slice(t):
