@@ -5,6 +5,7 @@ slider handle to the new picture in the page. Prints numbers, asserts nothing.
     python benchmarks/bench_browser.py                # every widget of every lesson, JupyterLab
     python benchmarks/bench_browser.py 01 05          # only lessons whose name starts with 01 or 05
     python benchmarks/bench_browser.py --presses 20 --frontend notebook
+    python benchmarks/bench_browser.py 05 --kernel   # also time each update inside the kernel
 
 For each lesson with a widget (see tests/browser_support.py), the script opens a temporary
 copy in JupyterLab, runs all cells, and for every visible slider of every explorer presses
@@ -13,6 +14,11 @@ front-end swallows arrow keys, as Notebook 7 does). An explorer without sliders 
 toggle buttons clicked instead. All timestamps are taken in the page with
 ``performance.now()``: the key press (a capture-phase keydown / pointerdown listener), the
 new ``src`` of the picture (a MutationObserver) and the decoded picture (its load event).
+
+With ``--kernel``, a timer is put around the steps of ``Explorer.update`` in the notebook's
+kernel (through a second client on the kernel's connection file) while the presses run, and
+the row adds the kernel's medians: ``_redraw``, ``png()`` wall time and ``png()`` CPU time
+of the kernel's thread (their difference is time the kernel waited for a core).
 
 Needs Debian's Chromium (``apt-get install chromium``) and Playwright for Python.
 Target: every widget under 100 ms median, the fastest well under 50 ms.
@@ -122,7 +128,8 @@ def toggle_actions(box):
     return (act, "click") if buttons.count() > 1 else (None, "")
 
 
-def bench_notebook(server, browser, notebook: Path, frontend: str, presses: int) -> list:
+def bench_notebook(server, browser, notebook: Path, frontend: str, presses: int,
+                   kernel: bool = False) -> list:
     rel = server.add(notebook, frontend)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -142,14 +149,66 @@ def bench_notebook(server, browser, notebook: Path, frontend: str, presses: int)
                     controls = [("toggle buttons", act, how)]
             for label, act, how in controls:
                 time.sleep(0.3)
+                if kernel:
+                    kernel_run(server, rel, KERNEL_TIMER_CODE)
                 res = measure(page, img, act, presses)
                 rows.append({"lesson": notebook.name[:2], "explorer": name, "control": label,
-                             "how": how, **res})
+                             "how": how, **res,
+                             "kernel": kernel_medians(server, rel) if kernel else []})
                 print_row(rows[-1])
     finally:
         context.close()
         server.shutdown_sessions(rel)
     return rows
+
+
+#: run in the kernel (``--kernel``): time each step of Explorer.update, keep the numbers
+KERNEL_TIMER_CODE = """\
+import time as _t
+from course_lib.widgets.base import Explorer as _E
+if not hasattr(_E, "_bench_update"):
+    _E._bench_update, _E._bench_log = _E.update, []
+    def _timed_update(self):
+        t0 = _t.perf_counter(); text = self._redraw(); t1 = _t.perf_counter()
+        self.status.value = text
+        c2, t2 = _t.thread_time(), _t.perf_counter(); png = self.png()
+        c3, t3 = _t.thread_time(), _t.perf_counter()
+        self.image.value = png
+        self.updates += 1
+        _E._bench_log.append([(t1 - t0) * 1e3, (t3 - t2) * 1e3, (c3 - c2) * 1e3])
+    _E.update = _timed_update
+_E._bench_log.clear()
+"""
+KERNEL_READ_CODE = ("import json; from course_lib.widgets.base import Explorer as _E; "
+                    "print('BENCH-KERNEL ' + json.dumps(_E._bench_log)); _E._bench_log.clear()")
+
+
+def kernel_run(server, relpath: str, code: str) -> str:
+    """Run ``code`` in the notebook's kernel as a second client; its printed text."""
+    from jupyter_client import BlockingKernelClient
+
+    kernel_id = [s["kernel"]["id"] for s in server.sessions(relpath) if s.get("kernel")][0]
+    client = BlockingKernelClient(connection_file=str(server.dir / "runtime" /
+                                                      f"kernel-{kernel_id}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    out = []
+    try:
+        client.wait_for_ready(timeout=30)
+        client.execute_interactive(code, store_history=False, timeout=30, output_hook=lambda m: (
+            out.append(m["content"]["text"]) if m["msg_type"] == "stream" else None))
+    finally:
+        client.stop_channels()
+    return "".join(out)
+
+
+def kernel_medians(server, relpath: str) -> list:
+    """The kernel's medians since the timer was (re)set: _redraw, png() wall, png() CPU."""
+    text = kernel_run(server, relpath, KERNEL_READ_CODE)
+    rows = [json.loads(line.split(" ", 1)[1]) for line in text.splitlines()
+            if line.startswith("BENCH-KERNEL ")]
+    log = rows[-1] if rows else []
+    return [statistics.median(r[i] for r in log) for i in range(3)] if log else []
 
 
 def fmt(values) -> str:
@@ -166,8 +225,9 @@ def print_row(r: dict) -> None:
     flag = "" if src and statistics.median(src) < TARGET_MS else "  SLOW" if src else "  NO PICTURE"
     print(f"{r['lesson']:<6} {r['explorer']:<26} {r['control'][:22]:<22} {r['how']:<8} "
           f"{fmt(src):>9} {min(src) if src else float('nan'):7.1f} "
-          f"{max(src) if src else float('nan'):7.1f} {fmt(r['load']):>8} {len(src):3d}{flag}",
-          flush=True)
+          f"{max(src) if src else float('nan'):7.1f} {fmt(r['load']):>8} {len(src):3d}{flag}"
+          + ("   kernel: _redraw {:.1f}, png() {:.1f} wall / {:.1f} CPU".format(*r["kernel"])
+             if r.get("kernel") else ""), flush=True)
 
 
 def main(argv=None) -> int:
@@ -175,6 +235,8 @@ def main(argv=None) -> int:
     ap.add_argument("prefixes", nargs="*", help="only lessons whose file name starts with these")
     ap.add_argument("--presses", type=int, default=10)
     ap.add_argument("--frontend", choices=list(bs.FRONTENDS), default="lab")
+    ap.add_argument("--kernel", action="store_true",
+                    help="also time _redraw and png() inside the kernel (ms, medians)")
     args = ap.parse_args(argv)
     reason = bs.missing_browser() or bs.missing_frontend(args.frontend)
     if reason:
@@ -195,7 +257,8 @@ def main(argv=None) -> int:
                       "decoded = key press -> picture loaded")
                 print_header()
                 for nb in notebooks:
-                    rows += bench_notebook(server, browser, nb, args.frontend, args.presses)
+                    rows += bench_notebook(server, browser, nb, args.frontend, args.presses,
+                                           args.kernel)
             finally:
                 browser.close()
     finally:
