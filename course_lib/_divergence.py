@@ -127,8 +127,8 @@ def trace_verdict(losses, factor: float = EXPLORER_FACTOR, steps: str = "steps",
             return None
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
-            return (f"the loss became {number(values[bad[0]])} after {bad[0]} {steps}: "
-                    f"the learning rate is too large")
+            return (f"the loss became {number(values[bad[0]])} at {steps.rstrip('s')} "
+                    f"{bad[0]}: the learning rate is too large")
         if values.size < 2 or not values[0] > 0 or not values[-1] > factor * values[0]:
             return None
     return (f"the loss grew from {number(values[0])} to {number(values[-1])} in {values.size - 1} "

@@ -4,10 +4,11 @@ Used by lesson 10. Import it only where it is needed (``from course_lib import
 frameworks``): it imports Keras, which takes a second or two, and ``import course_lib``
 stays instant.
 
-Keras runs on the JAX backend (CPU), set in one place (:mod:`course_lib.keras_setup`): before
-importing Keras it does ``os.environ.setdefault("KERAS_BACKEND", "jax")``, so nothing has to
-be edited by hand. If Keras was already imported with another backend, importing this module raises
-a ``RuntimeError`` that says how to fix it (restart the kernel, import this module first).
+Keras runs on the JAX backend (CPU), set in one place (:mod:`course_lib.keras_setup`):
+before importing Keras it does ``os.environ.setdefault("KERAS_BACKEND", "jax")``, so nothing
+has to be edited by hand. If Keras was already imported with another backend, importing this
+module raises a ``RuntimeError`` that says how to fix it (restart the kernel, import this
+module first).
 
 * :func:`to_keras`: a course schedule as a ``keras.optimizers.schedules.LearningRateSchedule``
   (values equal to the course's at every step, to float32 rounding; saved with the model);

@@ -241,8 +241,9 @@ def _labels(labels, n_classes):
         probabilities = (np.all(np.isfinite(rows)) and np.all(rows >= 0)
                          and np.allclose(rows.sum(axis=-1), 1.0, atol=1e-6))
     if not probabilities:
+        first = rows.reshape(-1, n_classes)[0]
         raise ValueError("labels given as rows must be one-hot or probabilities (each row "
-                         f"non-negative and summing to 1), got rows like {rows.reshape(-1, n_classes)[0]}")
+                         f"non-negative and summing to 1), got rows like {first}")
     return rows
 
 

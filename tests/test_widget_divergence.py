@@ -12,8 +12,8 @@ from course_lib.widgets.training import training_explorer
 
 @pytest.mark.parametrize("losses, words", [
     ([1.0, 5.0, 11.0], "grew from 1 to 11 in 2 steps, more than 10 times its start"),
-    ([2.0, float("inf")], "became inf after 1 steps"),
-    ([2.0, 1.0, float("nan")], "became nan (not a number) after 2 steps"),
+    ([2.0, float("inf")], "became inf at step 1"),
+    ([2.0, 1.0, float("nan")], "became nan (not a number) at step 2"),
 ])
 def test_trace_verdict_names_the_divergence(losses, words):
     assert words in _divergence.trace_verdict(losses)

@@ -102,8 +102,8 @@ def linear_range_test(loss_fn: Callable, params, batches: Sequence, val_batches:
     full passes through ``batches`` (one update per batch), with the validation loss (and
     ``val_metric``, e.g. :func:`accuracy_metric`) evaluated about ``evals_per_epoch`` times
     per epoch (every ``len(batches) // evals_per_epoch`` steps). No early stop by default
-    (``diverge_factor=None``: Smith reads the whole curve; a non-finite loss still ends it). ``kwargs`` go to ``lr_range_test``. Returns its
-    :class:`~course_lib.lr_finder.RangeTest`."""
+    (``diverge_factor=None``: Smith reads the whole curve; a non-finite loss still ends it).
+    ``kwargs`` go to ``lr_range_test``. Returns its :class:`~course_lib.lr_finder.RangeTest`."""
     epochs = count(epochs, "epochs")
     evals_per_epoch = count(evals_per_epoch, "evals_per_epoch")
     if not hasattr(batches, "__len__") or len(batches) == 0:
