@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from ._paint import Painter
+from ._png import encode_rgba
 
 
 class Explorer(Painter, W.VBox):
@@ -117,14 +118,9 @@ class Explorer(Painter, W.VBox):
         return np.array(PILImage.open(io.BytesIO(self.image.value)).convert("RGBA"))
 
     def png(self) -> bytes:
-        """The current picture as PNG bytes (fast compression: this runs on every move)."""
+        """The current picture as PNG bytes (a fast encoder: this runs on every move)."""
         self.render()
-        width, height = self.canvas.get_width_height()
-        img = PILImage.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(),
-                                  "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        img.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        return encode_rgba(np.asarray(self.canvas.buffer_rgba()))
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
