@@ -143,6 +143,9 @@ class ShootoutExplorer(Explorer):
     def _build(self):
         a = self.arrays
         self.ax_r, self.ax_v = self.figure.subplots(1, 2)
+        # room between the panels for the log axis' wider tick labels, so that they stay
+        # clear of the left panel and the right panel's axes can be kept as pixels
+        self.figure.get_layout_engine().set(wspace=0.06)
         steps = np.arange(self.result.steps)
         x = a["eval_steps"]
         colors = [f"C{i % 10}" for i in range(len(a["names"]))]
