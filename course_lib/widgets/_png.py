@@ -5,9 +5,10 @@ A picture is encoded on every move of a slider, so the encoder is on the path a 
 feels. PNG allows a filter per row before compression; Pillow tries several and keeps the
 best, which costs more time than it saves on these figures (large flat areas, thin lines).
 Here every row uses filter 0 (none) and zlib at level 1. On the course's explorers that is
-1.8 to 3.1 times faster than Pillow at ``compress_level=1``, for files of about the same size
-(11 % smaller to 17 % larger; ``benchmarks/README.md``). The format is plain PNG: 8-bit RGBA, lossless, read by every
-browser and by Pillow (``Explorer.shown`` decodes it with Pillow to check the pixels).
+1.6 to 3.4 times faster than Pillow at ``compress_level=1``, for files of about the same size
+(11 % smaller to 17 % larger; ``benchmarks/bench_png.py``). The format is plain PNG: 8-bit
+RGBA, lossless, read by every browser and by Pillow (``Explorer.shown`` decodes it with
+Pillow to check the pixels).
 """
 from __future__ import annotations
 
