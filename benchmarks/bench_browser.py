@@ -15,10 +15,11 @@ toggle buttons clicked instead. All timestamps are taken in the page with
 ``performance.now()``: the key press (a capture-phase keydown / pointerdown listener), the
 new ``src`` of the picture (a MutationObserver) and the decoded picture (its load event).
 
-With ``--kernel``, a timer is put around the steps of ``Explorer.update`` in the notebook's
-kernel (through a second client on the kernel's connection file) while the presses run, and
-the row adds the kernel's medians: ``_redraw``, ``png()`` wall time and ``png()`` CPU time
-of the kernel's thread (their difference is time the kernel waited for a core).
+With ``--kernel``, a timer is put around ``Explorer.update`` and ``Explorer.png`` in the
+notebook's kernel (through a second client on the kernel's connection file) while the
+presses run, and the row adds the kernel's medians: the whole ``update``, and of it
+``png()``'s wall time and the CPU time of the kernel's thread (their difference is time the
+kernel waited for a core).
 
 Needs Debian's Chromium (``apt-get install chromium``) and Playwright for Python.
 Target: every widget under 100 ms median, the fastest well under 50 ms.
@@ -150,7 +151,7 @@ def bench_notebook(server, browser, notebook: Path, frontend: str, presses: int,
             for label, act, how in controls:
                 time.sleep(0.3)
                 if kernel:
-                    kernel_run(server, rel, KERNEL_TIMER_CODE)
+                    bs.kernel_run(server, rel, KERNEL_TIMER_CODE)
                 res = measure(page, img, act, presses)
                 rows.append({"lesson": notebook.name[:2], "explorer": name, "control": label,
                              "how": how, **res,
@@ -162,49 +163,29 @@ def bench_notebook(server, browser, notebook: Path, frontend: str, presses: int,
     return rows
 
 
-#: run in the kernel (``--kernel``): time each step of Explorer.update, keep the numbers
+#: run in the kernel (``--kernel``): time Explorer.update and Explorer.png, keep the numbers
 KERNEL_TIMER_CODE = """\
 import time as _t
 from course_lib.widgets.base import Explorer as _E
-if not hasattr(_E, "_bench_update"):
-    _E._bench_update, _E._bench_log = _E.update, []
+if not hasattr(_E, "_bench_log"):
+    _E._bench_log, _E._bench_png, _update, _png = [], [], _E.update, _E.png
+    def _timed_png(self):
+        c, t = _t.thread_time(), _t.perf_counter(); out = _png(self)
+        _E._bench_png.append(((_t.perf_counter() - t) * 1e3, (_t.thread_time() - c) * 1e3))
+        return out
     def _timed_update(self):
-        t0 = _t.perf_counter(); text = self._redraw(); t1 = _t.perf_counter()
-        self.status.value = text
-        c2, t2 = _t.thread_time(), _t.perf_counter(); png = self.png()
-        c3, t3 = _t.thread_time(), _t.perf_counter()
-        self.image.value = png
-        self.updates += 1
-        _E._bench_log.append([(t1 - t0) * 1e3, (t3 - t2) * 1e3, (c3 - c2) * 1e3])
-    _E.update = _timed_update
+        t = _t.perf_counter(); _update(self)
+        _E._bench_log.append([(_t.perf_counter() - t) * 1e3, *_E._bench_png[-1]])
+    _E.png, _E.update = _timed_png, _timed_update
 _E._bench_log.clear()
 """
 KERNEL_READ_CODE = ("import json; from course_lib.widgets.base import Explorer as _E; "
                     "print('BENCH-KERNEL ' + json.dumps(_E._bench_log)); _E._bench_log.clear()")
 
 
-def kernel_run(server, relpath: str, code: str) -> str:
-    """Run ``code`` in the notebook's kernel as a second client; its printed text."""
-    from jupyter_client import BlockingKernelClient
-
-    kernel_id = [s["kernel"]["id"] for s in server.sessions(relpath) if s.get("kernel")][0]
-    client = BlockingKernelClient(connection_file=str(server.dir / "runtime" /
-                                                      f"kernel-{kernel_id}.json"))
-    client.load_connection_file()
-    client.start_channels()
-    out = []
-    try:
-        client.wait_for_ready(timeout=30)
-        client.execute_interactive(code, store_history=False, timeout=30, output_hook=lambda m: (
-            out.append(m["content"]["text"]) if m["msg_type"] == "stream" else None))
-    finally:
-        client.stop_channels()
-    return "".join(out)
-
-
 def kernel_medians(server, relpath: str) -> list:
-    """The kernel's medians since the timer was (re)set: _redraw, png() wall, png() CPU."""
-    text = kernel_run(server, relpath, KERNEL_READ_CODE)
+    """The kernel's medians since the timer was (re)set: update, png() wall, png() CPU."""
+    text, _ = bs.kernel_run(server, relpath, KERNEL_READ_CODE)
     rows = [json.loads(line.split(" ", 1)[1]) for line in text.splitlines()
             if line.startswith("BENCH-KERNEL ")]
     log = rows[-1] if rows else []
@@ -226,7 +207,7 @@ def print_row(r: dict) -> None:
     print(f"{r['lesson']:<6} {r['explorer']:<26} {r['control'][:22]:<22} {r['how']:<8} "
           f"{fmt(src):>9} {min(src) if src else float('nan'):7.1f} "
           f"{max(src) if src else float('nan'):7.1f} {fmt(r['load']):>8} {len(src):3d}{flag}"
-          + ("   kernel: _redraw {:.1f}, png() {:.1f} wall / {:.1f} CPU".format(*r["kernel"])
+          + ("   kernel: update {:.1f}, of which png() {:.1f} wall / {:.1f} CPU".format(*r["kernel"])
              if r.get("kernel") else ""), flush=True)
 
 
@@ -236,7 +217,7 @@ def main(argv=None) -> int:
     ap.add_argument("--presses", type=int, default=10)
     ap.add_argument("--frontend", choices=list(bs.FRONTENDS), default="lab")
     ap.add_argument("--kernel", action="store_true",
-                    help="also time _redraw and png() inside the kernel (ms, medians)")
+                    help="also time update and png() inside the kernel (ms, medians)")
     args = ap.parse_args(argv)
     reason = bs.missing_browser() or bs.missing_frontend(args.frontend)
     if reason:

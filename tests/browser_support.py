@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
@@ -415,10 +415,11 @@ del _course_explorers
 """
 
 
-def kernel_explorers(server: "JupyterServer", relpath: str, timeout: float = 60.0) -> List[dict]:
-    """Every explorer alive in the notebook's kernel: ``{"model_id", "status" (HTML),
-    "png_sha256", "values"}``, asked through the kernel's own connection file (a second
-    client: its output goes to this client only, the page is not touched)."""
+def kernel_run(server: "JupyterServer", relpath: str, code: str,
+               timeout: float = 60.0) -> Tuple[str, dict]:
+    """Run ``code`` in the notebook's kernel through its own connection file (a second
+    client: its output goes to this client only, the page is not touched). Returns the
+    printed text (errors as ``ERROR`` + traceback) and the execute reply."""
     from jupyter_client import BlockingKernelClient
 
     kernel_ids = [s["kernel"]["id"] for s in server.sessions(relpath) if s.get("kernel")]
@@ -437,11 +438,17 @@ def kernel_explorers(server: "JupyterServer", relpath: str, timeout: float = 60.
                 lines.append(msg["content"]["text"])
             elif msg["msg_type"] == "error":
                 lines.append("ERROR " + "\n".join(msg["content"]["traceback"]))
-        reply = client.execute_interactive(KERNEL_EXPLORERS_CODE, store_history=False,
-                                           output_hook=hook, timeout=timeout)
+        reply = client.execute_interactive(code, store_history=False, output_hook=hook,
+                                           timeout=timeout)
     finally:
         client.stop_channels()
-    text = "".join(lines)
+    return "".join(lines), reply
+
+
+def kernel_explorers(server: "JupyterServer", relpath: str, timeout: float = 60.0) -> List[dict]:
+    """Every explorer alive in the notebook's kernel: ``{"model_id", "status" (HTML),
+    "png_sha256", "values"}``, asked as a second client (:func:`kernel_run`)."""
+    text, reply = kernel_run(server, relpath, KERNEL_EXPLORERS_CODE, timeout)
     for line in text.splitlines():
         if line.startswith("COURSE-EXPLORERS "):
             return json.loads(line[len("COURSE-EXPLORERS "):])

@@ -8,10 +8,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LIB = ROOT / "course_lib"
 MAX_LINES = 310
 
-# Circles still to break, each by one edge left out of the check (none left: lr_spread and
-# lr_validation became lr_finder/spread.py and lr_finder/validation.py, and Keras is imported
-# by keras_setup, not by frameworks). The list may only stay empty.
-KNOWN_CIRCLE_EDGES: dict = {}
 
 
 def module_name(path: Path) -> str:
@@ -100,8 +96,7 @@ def test_no_import_cycle():
     # A submodule may import its own package's __init__ (checks/lessonNN use the generic
     # checkers of checks/__init__) as long as that __init__ does not import it back: the
     # edge is in the graph, so a circle through it is found like any other.
-    graph = {name: targets - KNOWN_CIRCLE_EDGES.get(name, set()) for name, targets in GRAPH.items()}
-    cycle = find_cycle(graph)
+    cycle = find_cycle(GRAPH)
     assert not cycle, "import circle: " + " -> ".join(cycle)
 
 
@@ -119,24 +114,6 @@ def test_the_finder_sees_relative_imports():
     assert "course_lib.checks" in GRAPH["course_lib.checks.lesson01"]   # `from . import name`
     assert "course_lib.lr_finder.runner" in GRAPH["course_lib.lr_finder.spread"]
     assert "course_lib.models" in GRAPH["course_lib.lr_finder.validation"]   # inside a function
-
-
-def reaches(start: str, goal: str) -> bool:
-    seen, todo = set(), [start]
-    while todo:
-        node = todo.pop()
-        if node == goal:
-            return True
-        if node not in seen:
-            seen.add(node)
-            todo.extend(GRAPH.get(node, ()))
-    return False
-
-
-def test_known_circles_are_still_there():
-    gone = {(a, b) for a, bs in KNOWN_CIRCLE_EDGES.items() for b in bs
-            if b not in GRAPH.get(a, ()) or not reaches(b, a)}
-    assert not gone, f"these circles are broken: delete them from KNOWN_CIRCLE_EDGES: {gone}"
 
 
 def readme_section() -> str:

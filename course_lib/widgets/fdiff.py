@@ -38,8 +38,6 @@ class Example(_ExampleFields):
     def __new__(cls, f: Callable, df: Callable, x0: float, label: str) -> "Example":
         function(f, "f")
         function(df, "df")
-        if isinstance(x0, bool):
-            raise ValueError(f"x0 must be a number, got {x0!r}")
         return super().__new__(cls, f, df, number(x0, "x0"), text(label, "label"))
 
 
