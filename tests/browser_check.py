@@ -3,8 +3,8 @@ tests/test_browser_notebook.py run, and the fixtures they share (tests/conftest.
 
 For each notebook in lessons/ with a committed widget output, and for each front-end
 (JupyterLab, and Jupyter Notebook 7), the test opens a temporary copy of the notebook in
-headless Chromium, clears the outputs, runs all cells from the menu, waits until the kernel
-is really idle, then checks that
+headless Chromium on a fresh kernel, clears the outputs, runs all cells from the menu, waits
+until the kernel is really idle, then checks that
 
 * every explorer is displayed exactly once (as many widget pictures per cell as the committed
   notebook has, and no extra static figure),
@@ -25,9 +25,12 @@ Needs Debian's Chromium (`apt-get install chromium`) and Playwright for Python
 skip, except in CI (environment variable CI set), where a skip would hide a broken setup, so
 they fail instead. The two front-ends are two test files, so that pytest-xdist runs them on
 two workers at once. One server and one browser per worker, one browser context per front-end
-(its cache keeps the front-end's scripts), one page per notebook, whose kernel is started
-through the server's REST API while the page loads; screenshots of failures go to a temporary
-folder whose path is printed.
+(its cache keeps the front-end's scripts). JupyterLab is loaded once, in one page, and opens
+the notebooks one after the other, each closed when its test ends (as a student works
+through the lessons; a failure makes the next test load JupyterLab anew); Notebook 7 shows
+one notebook per page, so each of its tests loads a page. Each notebook's kernel is started
+through the server's REST API while the notebook opens; screenshots of failures go to a
+temporary folder whose path is printed.
 """
 from __future__ import annotations
 
@@ -84,8 +87,7 @@ def browser(jupyter_server):
 @pytest.fixture(scope="session")
 def contexts(browser):
     """One browser context per front-end for the whole session: its HTTP cache keeps the
-    front-end's scripts, so each notebook's page loads without fetching them again. (Each
-    test still gets a new page, and JupyterLab opens from an empty workspace.)"""
+    front-end's scripts, so each notebook's page loads without fetching them again."""
     made = {}
 
     def get(frontend: str):
@@ -97,6 +99,39 @@ def contexts(browser):
     finally:
         for context in made.values():
             context.close()
+
+
+class Tab:
+    """A page to check one notebook in, and the script errors it reported meanwhile."""
+
+    def __init__(self, page, shared: bool):
+        self.page, self.shared, self.errors = page, shared, []
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+@pytest.fixture(scope="session")
+def pages(contexts, jupyter_server):
+    """``pages(frontend) -> Tab``. JupyterLab: one page for the whole session, loaded once
+    from an empty workspace, in which each test opens its notebook and closes it again
+    (as a student opens lesson after lesson; after a failure the next test gets a newly
+    loaded JupyterLab). Notebook 7 shows one notebook per page: a new page per test."""
+    shared = {}
+
+    def get(frontend: str) -> Tab:
+        if frontend != "lab":
+            return Tab(contexts(frontend).new_page(), shared=False)
+        tab = shared.get(frontend)
+        if tab is None or tab.page.is_closed():
+            tab = shared[frontend] = Tab(contexts(frontend).new_page(), shared=True)
+            bs.open_lab(tab.page, jupyter_server)
+        tab.errors.clear()
+        return tab
+    try:
+        yield get
+    finally:
+        for tab in shared.values():
+            if not tab.page.is_closed():
+                tab.page.close()
 
 
 _shots = []
@@ -119,7 +154,7 @@ def explorer_disagreements(page, server, rel, expected) -> list:
       rendered for that very status).
     """
     problems = []
-    cells = page.locator(".jp-Notebook .jp-Cell")
+    cells = page.locator(f"{bs.CURRENT} .jp-Cell")
     for index, want in expected["status"].items():
         shown = [" ".join(t.split()) for t in
                  cells.nth(index).locator(".widget-html-content").all_inner_texts()]
@@ -142,23 +177,26 @@ def explorer_disagreements(page, server, rel, expected) -> list:
 IDS = [p.stem for p in NOTEBOOKS]
 
 
-def check_widgets(notebook: Path, frontend: str, jupyter_server, contexts) -> None:
+def check_widgets(notebook: Path, frontend: str, jupyter_server, pages) -> None:
     """Run ``notebook`` in ``frontend`` and check its widgets (see the module docstring)."""
     reason = bs.missing_frontend(frontend)
     if reason:
         unavailable(reason)
     expected = bs.expected_layout(notebook)
     rel = jupyter_server.add(notebook, frontend)
-    page = contexts(frontend).new_page()
-    page_errors = []
-    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    tab = pages(frontend)
+    page = tab.page
     started = time.monotonic()
+    failed = False
     try:
-        bs.open_notebook(page, jupyter_server, rel, frontend)
+        if tab.shared:
+            bs.open_in_lab(page, jupyter_server, rel)
+        else:
+            bs.open_notebook(page, jupyter_server, rel, frontend)
         run_seconds = bs.run_all(page, jupyter_server, rel, frontend, expected["code_cells"])
 
         # -- every widget displayed exactly once, nothing left loading or broken --------
-        cells = page.locator(".jp-Notebook .jp-Cell")
+        cells = page.locator(f"{bs.CURRENT} .jp-Cell")
         assert cells.count() == expected["cells"], (
             f"the page shows {cells.count()} cells, the notebook has {expected['cells']}")
         for index in range(expected["cells"]):
@@ -207,14 +245,18 @@ def check_widgets(notebook: Path, frontend: str, jupyter_server, contexts) -> No
         print(f"{notebook.name} [{frontend}]: run all {run_seconds:.1f} s, "
               f"total {time.monotonic() - started:.1f} s, moved {moved}")
     except BaseException:
+        failed = True
         shot = bs.screenshot(page, shots_dir(), f"{notebook.stem}-{frontend}")
         print(f"screenshot of the failure: {shot}")
-        if page_errors:
-            print("errors in the page:", *page_errors[:5], sep="\n  ")
+        if tab.errors:
+            print("errors in the page:", *tab.errors[:5], sep="\n  ")
         print("server log (end):\n" + jupyter_server.log_tail(2000))
         raise
     finally:
         try:
-            page.close()
+            if tab.shared and not failed:
+                bs.close_in_lab(page, rel)
+            else:   # a page of its own, or a shared one in an unknown state: the next test
+                page.close()            # gets a newly loaded front-end
         finally:
             jupyter_server.shutdown_sessions(rel)

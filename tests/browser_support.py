@@ -195,7 +195,10 @@ class JupyterServer:
                 "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
                 f"--ServerApp.root_dir={self.root}", "--ServerApp.terminals_enabled=False",
                 "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                "--LabApp.extension_manager=readonly"]
+                "--LabApp.extension_manager=readonly",
+                # window.jupyterapp, so that one JupyterLab page can open notebook after
+                # notebook (open_in_lab) instead of loading the whole front-end for each
+                "--LabApp.expose_app_in_browser=True"]
 
     def start(self, timeout: float = 60.0) -> "JupyterServer":
         env = self._env()
@@ -355,6 +358,50 @@ def open_notebook(page, server, relpath, frontend, timeout=90.0) -> None:
     page.goto(server.url(frontend, relpath))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout * 1000)
     wait_idle(page, server, relpath, frontend, timeout=timeout)
+
+
+LAB_OPEN_JS = """async path => {
+    const app = window.jupyterapp;
+    const panel = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+    await panel.context.ready;
+    app.shell.activateById(panel.id);
+    return panel.context.path; }"""
+
+LAB_CURRENT_PATH_JS = """() => { const w = window.jupyterapp.shell.currentWidget;
+    return w && w.context ? w.context.path : null; }"""
+
+#: close every tab of the notebook at ``path`` without the "save your work?" dialog (the
+#: served copy is thrown away); returns how many tabs were closed
+LAB_CLOSE_JS = """path => { let closed = 0;
+    for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {
+        if (w.context && w.context.path === path) {
+            w.context.model.dirty = false; w.dispose(); closed++; } }
+    return closed; }"""
+
+
+def open_lab(page, server: JupyterServer, timeout: float = 90.0) -> None:
+    """Load JupyterLab, from an empty workspace, in ``page``; notebooks are then opened in it
+    one after the other with :func:`open_in_lab`, as a student opens lesson after lesson."""
+    page.goto(f"{server.base}/lab?reset&token={server.token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell",
+                           timeout=timeout * 1000)
+    page.wait_for_selector("#jp-main-statusbar", timeout=timeout * 1000)
+
+
+def open_in_lab(page, server: JupyterServer, relpath: str, timeout: float = 90.0) -> None:
+    """Open the notebook in the JupyterLab already loaded in ``page`` (:func:`open_lab`) on a
+    fresh kernel started through the REST API, and wait until the kernel is idle."""
+    server.start_kernel(relpath)
+    page.evaluate(LAB_OPEN_JS, relpath)
+    wait_until(lambda: page.evaluate(LAB_CURRENT_PATH_JS) == relpath, timeout,
+               f"{relpath} to be the notebook on show")
+    page.wait_for_selector(f"{CURRENT} .jp-Cell", timeout=timeout * 1000)
+    wait_idle(page, server, relpath, "lab", timeout=timeout)
+
+
+def close_in_lab(page, relpath: str) -> int:
+    """Close the notebook's tabs in JupyterLab, discarding its unsaved outputs."""
+    return page.evaluate(LAB_CLOSE_JS, relpath)
 
 
 def clear_all_outputs(page, timeout=30.0) -> None:

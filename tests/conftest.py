@@ -11,8 +11,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The browser tests' session fixtures (one Jupyter server, one Chromium, one context per
-# front-end), shared by tests/test_browser_lab.py and tests/test_browser_notebook.py.
-from browser_check import browser, contexts, jupyter_server  # noqa: E402,F401
+# front-end, one JupyterLab page), shared by tests/test_browser_lab.py and tests/test_browser_notebook.py.
+from browser_check import browser, contexts, jupyter_server, pages  # noqa: E402,F401
 
 
 # --- running on every core -------------------------------------------------------------------

@@ -9,5 +9,5 @@ import browser_check as bc
 
 
 @pytest.mark.parametrize("notebook", bc.NOTEBOOKS, ids=bc.IDS)
-def test_widgets_work_in_notebook7(notebook: Path, jupyter_server, contexts):
-    bc.check_widgets(notebook, "notebook", jupyter_server, contexts)
+def test_widgets_work_in_notebook7(notebook: Path, jupyter_server, pages):
+    bc.check_widgets(notebook, "notebook", jupyter_server, pages)
