@@ -109,18 +109,11 @@ def expected_layout(path: Path) -> dict:
             "widget_images": widget_images, "pngs": pngs, "status": status}
 
 
-#: tags that break the text where they stand (the others, <b>, <i>, <span>..., do not)
-_BREAKING_TAGS = r"br|p|div|li|ul|ol|tr|td|th|table|h[1-6]|hr|pre|blockquote"
-
-
 def html_to_text(html: str) -> str:
-    """Markup to the text a page shows, whitespace collapsed (for comparisons): block tags
-    and <br> become a space, inline tags (``<b>overlap</b>:``) nothing."""
-    import html as _html
-    import re
-    text = re.sub(rf"</?(?:{_BREAKING_TAGS})\b[^>]*>", " ", html, flags=re.I)
-    text = re.sub(r"<[^>]+>", "", text)
-    return " ".join(_html.unescape(text).split())
+    """Markup to the text a page shows, whitespace collapsed (for comparisons): the
+    explorers' own rule, ``course_lib.widgets.base.html_to_text``."""
+    from course_lib.widgets.base import html_to_text as text_of
+    return text_of(html)
 
 
 # -- prerequisites -----------------------------------------------------------------------

@@ -282,6 +282,7 @@ CASES = {
     "course_lib.training.linear_grad_fn": {},
     # widgets
     "course_lib.widgets.explorer_factories": {},
+    "course_lib.widgets.base.html_to_text": {"args": lambda: dict(markup="<b>ok</b>"), "ok": {"markup": ("str",)}},  # any text is markup
     "course_lib.widgets.cyclical.PlateauProblem": {},
     "course_lib.widgets.cyclical.PlateauRun": {"args": lambda: dict(xs=np.zeros((3, 2)), losses=np.ones(3), rates=np.full(2, 0.1)), "ok": {"xs": PROPAGATE, "losses": PROPAGATE, "rates": PROPAGATE}},  # a diverged run holds inf/nan
     "course_lib.widgets.cyclical.CyclicalExplorer": {"args": lambda: dict(steps=100), "ok": {"problem": "*", "digits_curves": "*"}},

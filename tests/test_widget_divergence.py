@@ -53,3 +53,25 @@ def test_surface_and_training_explorers_use_the_same_rule():
     assert "✗ the loss grew from" in tr.status.value and "for batch size 1" in tr.status.value
     tr.set(lr=0.05, batch_size=16, epochs=3)
     assert "✗" not in tr.status.value
+
+
+# -- the status line as words, for printing from a lesson's code ------------------------------
+@pytest.mark.parametrize("markup,words", [
+    ("<b style='color:#b00'>✗ MSE: the loss grew</b> (the path)", "✗ MSE: the loss grew (the path)"),
+    ("a<br>b", "a b"), ("<p>one</p><p>two</p>", "one two"), ("x &lt; 1 &amp; y", "x < 1 & y"),
+    ("<b>overlap</b>: yes", "overlap: yes"), ("  spread \n out  ", "spread out"), ("", ""),
+])
+def test_html_to_text_keeps_the_words_a_page_shows(markup, words):
+    from course_lib.widgets.base import html_to_text
+    assert html_to_text(markup) == words
+
+
+def test_status_text_is_the_diverged_status_without_its_markup():
+    ex = surface_explorer()
+    ex.set(loss="mse", lr=0.7)
+    assert "<b" in ex.status.value                     # shown in red in the page
+    text = ex.status_text
+    assert "<" not in text and ">" not in text
+    assert text.startswith("✗ MSE: the loss grew from 19.66 to 1.257e4 in 30 steps")
+    ex.set(lr=0.1)
+    assert ex.status_text == ex.status.value           # a plain line stays as it is

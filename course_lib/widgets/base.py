@@ -1,7 +1,9 @@
 """The common shell of every explorer: controls on top, one figure below, a status line."""
 from __future__ import annotations
 
+import html
 import io
+import re
 import time
 from typing import Dict, List
 
@@ -15,13 +17,28 @@ from ._paint import Painter
 from ._png import encode_rgba
 
 
+#: tags that break the text where they stand (the others, <b>, <i>, <span>..., do not)
+_BREAKING_TAGS = r"br|p|div|li|ul|ol|tr|td|th|table|h[1-6]|hr|pre|blockquote"
+
+
+def html_to_text(markup: str) -> str:
+    """The text a page shows for ``markup``, whitespace collapsed: block tags and <br>
+    become a space, inline tags (``<b>overlap</b>:``) nothing, entities are decoded."""
+    if not isinstance(markup, str):
+        raise ValueError(f"markup must be a string of HTML, got {markup!r:.60}")
+    text = re.sub(rf"</?(?:{_BREAKING_TAGS})\b[^>]*>", " ", markup, flags=re.I)
+    text = re.sub(r"<[^>]+>", "", text)
+    return " ".join(html.unescape(text).split())
+
+
 class Explorer(Painter, W.VBox):
     """Base class. Subclasses create ``self.controls`` and the figure's artists in
     ``_build`` and move the artists in ``_redraw`` (never re-creating them).
 
     Attributes useful in tests: ``controls`` (name -> widget), ``image`` (the picture the
-    browser shows), ``status`` (the one-line verdict), ``updates`` (how many redraws ran)
-    and ``last_update_seconds``.
+    browser shows), ``status`` (the one-line verdict, an HTML widget; ``status_text`` is
+    its words, to print from code), ``updates`` (how many redraws ran) and
+    ``last_update_seconds``.
     """
 
     #: width, height in inches and resolution of the picture
@@ -97,6 +114,11 @@ class Explorer(Painter, W.VBox):
         self.image.value = self.png()
         self.updates += 1
         self.last_update_seconds = time.perf_counter() - start
+
+    @property
+    def status_text(self) -> str:
+        """The status line as the student reads it: its words without the markup."""
+        return html_to_text(self.status.value)
 
     def truth(self):
         """The pixels (RGBA, as a numpy array) of a full matplotlib draw of the figure in
