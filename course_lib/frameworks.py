@@ -177,8 +177,8 @@ MAPPING = {
     "linear": ("LinearLR", "PolynomialDecay(power=1)", "-"),
     "cyclical": ("CyclicLR", "(none)", "-"),
     "sgdr": ("CosineAnnealingWarmRestarts", "CosineDecayRestarts",
-             "torch has no peak_decay; Keras' m_mul (= peak_decay) also lowers the floor "
-             "min_lr (equal when min_lr = 0)"),
+             "torch has no peak_decay; in Keras peak_decay is m_mul and min_lr is "
+             "alpha * max_lr"),
     "one_cycle": ("OneCycleLR", "(none)",
                   "past total_steps torch raises an error, the course holds the final rate; "
                   "torch also cycles the momentum unless cycle_momentum=False"),

@@ -229,7 +229,24 @@ def test_mapping_table_names_every_factory_and_the_differences():
         assert torch_name in table
     assert "climbs back" in F.MAPPING["cosine"][2]
     assert "total_steps" in F.MAPPING["one_cycle"][2]
-    assert "m_mul" in F.MAPPING["sgdr"][2]
+    assert "m_mul" in F.MAPPING["sgdr"][2] and "alpha * max_lr" in F.MAPPING["sgdr"][2]
+
+
+@pytest.mark.parametrize("max_lr, t0, t_mult, min_lr, peak_decay", [
+    (0.1, 10, 2, 0.005, 0.7), (1.0, 7, 3, 0.2, 0.5), (0.05, 25, 1, 0.01, 0.9)])
+def test_sgdr_is_keras_cosine_decay_restarts_with_alpha_the_floor_over_the_peak(
+        max_lr, t0, t_mult, min_lr, peak_decay):
+    """What the mapping table says: peak_decay is Keras' m_mul, and min_lr is alpha * max_lr
+    for any floor (Keras scales only the cosine part by m_mul, not the floor)."""
+    theirs = keras.optimizers.schedules.CosineDecayRestarts(
+        max_lr, first_decay_steps=t0, t_mul=float(t_mult), m_mul=peak_decay,
+        alpha=min_lr / max_lr)
+    steps = np.arange(0, 400, 3)
+    mine = S.sgdr(max_lr, t0, t_mult, min_lr, peak_decay)(steps)
+    got = np.array([float(theirs(int(t))) for t in steps])
+    np.testing.assert_allclose(got, mine, rtol=2e-6)
+    assert mine.min() < min_lr * 1.05 and S.sgdr(max_lr, t0, t_mult, min_lr, peak_decay).cycles(
+        steps)[0].max() >= 2       # the floor and several restarts are reached
 
 
 @pytest.mark.parametrize("call, name", [

@@ -131,9 +131,9 @@ def sgdr(max_lr: float, t0: int, t_mult: int = 1, min_lr: float = 0.0,
     the last step of a cycle sits just above ``min_lr`` (never on it: ``t_cur < t_k``).
 
     With ``peak_decay = 1`` this is PyTorch's ``CosineAnnealingWarmRestarts(T_0=t0,
-    T_mult=t_mult, eta_min=min_lr)``; with ``min_lr = 0`` it is Keras'
+    T_mult=t_mult, eta_min=min_lr)``; for any ``min_lr`` and ``peak_decay`` it is Keras'
     ``CosineDecayRestarts(max_lr, first_decay_steps=t0, t_mul=t_mult, m_mul=peak_decay,
-    alpha=0)`` (Keras' ``alpha`` is ``min_lr / max_lr``). The cycle of a step is found by
+    alpha=min_lr / max_lr)`` (Keras scales only the cosine part by ``m_mul``, not the floor). The cycle of a step is found by
     exact integer arithmetic, not a float logarithm, so a restart always lands exactly on
     the cycle boundary. ``t0`` and ``t_mult`` are whole numbers (``t_mult >= 1``);
     ``peak_decay`` lies in (0, 1].
