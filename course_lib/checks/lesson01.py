@@ -89,7 +89,7 @@ def stable_lr_limit(resolution: float = 1e-4) -> float:
 
 @never_raises
 def largest_stable_lr(answer) -> CheckResult:
-    """Lesson 01, exercise 3: the largest learning rate (to within 0.005) that still converges from (2, 2)."""
+    """Lesson 01, exercise 4: the largest learning rate (to within 0.005) that still converges from (2, 2)."""
     limit = stable_lr_limit()
     return check_between(answer, limit - 0.005, limit + 0.0002, "largest stable learning rate",
                          mistakes=[(0.2, "0.2 is the rate the lesson shows failing (a 2-cycle): "
@@ -106,7 +106,7 @@ def _decay(lr0, decay, t):
 
 @never_raises
 def time_decay(fn) -> CheckResult:
-    """Lesson 01, exercise 4: ``fn(lr0, decay, t)`` returns ``lr0 / (1 + decay * t)``."""
+    """Lesson 01, exercise 3: ``fn(lr0, decay, t)`` returns ``lr0 / (1 + decay * t)``."""
     cases = [(0.2, 0.01, 0), (0.2, 0.01, 50), (0.5, 0.1, 7), (1.0, 0.0, 9)]
     diagnose = catalogue(
         ("off by one: the first update (t = 0) uses lr0 itself", lambda lr0, d, t: lr0 / (1 + d * (t + 1))),
