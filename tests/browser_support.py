@@ -22,6 +22,9 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+# markup to the words a page shows: the explorers' own rule (used by browser_check too)
+from course_lib.widgets.base import html_to_text
+
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -107,13 +110,6 @@ def expected_layout(path: Path) -> dict:
                and "".join(c.get("source", "")).strip())
     return {"cells": len(nb.get("cells", [])), "code_cells": code,
             "widget_images": widget_images, "pngs": pngs, "status": status}
-
-
-def html_to_text(html: str) -> str:
-    """Markup to the text a page shows, whitespace collapsed (for comparisons): the
-    explorers' own rule, ``course_lib.widgets.base.html_to_text``."""
-    from course_lib.widgets.base import html_to_text as text_of
-    return text_of(html)
 
 
 # -- prerequisites -----------------------------------------------------------------------
